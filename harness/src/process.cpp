@@ -1,0 +1,550 @@
+// process.cpp: run_command() on Boost.Process v2 and asio (see process.hpp).
+//
+// Each call owns an io_context run on the calling thread, with four waits on
+// it: the child's end (a pidfd), the timeout, and one read loop per output
+// pipe. When the child ends, its group is killed while the child is still an
+// unreaped zombie, so the group id cannot have been handed to someone else;
+// then each pipe gives up what it already holds and is closed.
+#include "process.hpp"
+
+// With BOOST_PROCESS_USE_STD_FS, 1.81 only compiles with these two included
+// before any v2 header (boostorg/process#280).
+#include <boost/optional.hpp>
+#include <boost/type_traits.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/process/v2/environment.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/stdio.hpp>
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <mutex>
+#include <set>
+#include <system_error>
+#include <utility>
+
+#include "duration.hpp"
+
+namespace crashpoint::harness {
+namespace {
+
+namespace asio = boost::asio;
+namespace bp = boost::process::v2;
+namespace fs = std::filesystem;
+using error_code = boost::system::error_code;
+using child_process = bp::basic_process<asio::io_context::executor_type>;
+
+// ---------------------------------------------------------------- registry
+
+// The group of one run_command call, known to kill_all_running() from before
+// the fork until just before the child is reaped.
+struct group_slot {
+  pid_t pgid = 0;  // 0: not started yet, or already finished
+  bool kill_requested = false;
+};
+
+void kill_group(pid_t pgid) {
+  ::kill(-pgid, SIGKILL);
+  ::kill(pgid, SIGKILL);  // in case the child moved itself to another group
+}
+
+struct slot_registry {
+  std::mutex mutex;
+  std::set<group_slot*> slots;
+  static slot_registry& get() {
+    static slot_registry registry;
+    return registry;
+  }
+};
+
+class registered_group {
+ public:
+  registered_group() {
+    auto& r = slot_registry::get();
+    std::lock_guard lock(r.mutex);
+    r.slots.insert(&slot_);
+  }
+  ~registered_group() {
+    auto& r = slot_registry::get();
+    std::lock_guard lock(r.mutex);
+    r.slots.erase(&slot_);
+  }
+  registered_group(const registered_group&) = delete;
+  registered_group& operator=(const registered_group&) = delete;
+
+  // A kill_all_running() that came while the child was starting applies now.
+  void started(pid_t pgid) {
+    std::lock_guard lock(slot_registry::get().mutex);
+    slot_.pgid = pgid;
+    if (slot_.kill_requested) kill_group(pgid);
+  }
+  // Before reaping: once reaped, the id may belong to a stranger.
+  void finished() {
+    std::lock_guard lock(slot_registry::get().mutex);
+    slot_.pgid = 0;
+  }
+
+ private:
+  group_slot slot_;
+};
+
+// ---------------------------------------------------------------- checks
+
+std::string not_found_or(const fs::path& p, const std::error_code& ec) {
+  if (ec == std::errc::no_such_file_or_directory) return "no such file: " + p.string();
+  return p.string() + ": " + ec.message();
+}
+
+// Why `p` cannot be executed, or "" if it can. Checked in the parent because a
+// failed exec in the child can only report an errno.
+std::string executable_problem(const fs::path& p) {
+  std::error_code ec;
+  const auto st = fs::status(p, ec);
+  if (ec) return not_found_or(p, ec);
+  if (!fs::is_regular_file(st)) return "not a regular file: " + p.string();
+  if (::access(p.c_str(), X_OK) != 0) return "not executable: " + p.string();
+  return {};
+}
+
+std::string directory_problem(const fs::path& dir) {
+  if (dir.empty()) return {};
+  std::error_code ec;
+  const auto st = fs::status(dir, ec);
+  if (!fs::exists(st)) return "working directory does not exist: " + dir.string();
+  if (!fs::is_directory(st)) return "working directory is not a directory: " + dir.string();
+  if (::access(dir.c_str(), X_OK) != 0) return "working directory is not accessible: " + dir.string();
+  return {};
+}
+
+// Relative paths mean what they would mean to the child, after its chdir.
+fs::path in_child_cwd(const fs::path& p, const fs::path& cwd) {
+  if (p.is_absolute()) return p;
+  return (cwd.empty() ? fs::current_path() : fs::absolute(cwd)) / p;
+}
+
+struct resolved_executable {
+  fs::path path;
+  std::string problem;
+};
+
+resolved_executable search_path(const command& cmd) {
+  const std::string& name = cmd.argv.front();
+  const auto path_var = cmd.env.find("PATH");
+  if (path_var == cmd.env.end()) return {{}, "not found (no PATH in the environment): " + name};
+  std::string_view dirs = path_var->second;
+  while (true) {
+    const auto colon = std::min(dirs.find(':'), dirs.size());
+    const std::string_view dir = dirs.substr(0, colon);
+    const fs::path candidate = in_child_cwd(fs::path(dir.empty() ? "." : dir) / name, cmd.cwd);
+    if (executable_problem(candidate).empty()) return {candidate, {}};
+    if (colon == dirs.size()) return {{}, "not found in PATH: " + name};
+    dirs.remove_prefix(colon + 1);
+  }
+}
+
+resolved_executable resolve_executable(const command& cmd) {
+  if (cmd.argv.empty()) return {{}, "empty command"};
+  if (cmd.argv.front().find('/') == std::string::npos) return search_path(cmd);
+  fs::path p = in_child_cwd(cmd.argv.front(), cmd.cwd);
+  return {p, executable_problem(p)};
+}
+
+// ---------------------------------------------------------------- the child
+
+// The fd above stderr that 1.81's launcher whitelists: its exec-error pipe.
+int exec_error_pipe(const std::vector<int>& whitelist) {
+  for (int fd : whitelist)
+    if (fd > STDERR_FILENO) return fd;
+  return -1;
+}
+
+void close_fds_from_3_except(int keep) {
+  if (keep > 3) ::close_range(3, static_cast<unsigned>(keep) - 1, 0);
+  ::close_range(keep >= 3 ? static_cast<unsigned>(keep) + 1 : 3, ~0U, 0);
+}
+
+// The program starts with default dispositions and nothing blocked, whatever
+// the harness does with signals (a signal-handling thread blocks SIGINT, say):
+// ignored signals and the mask would otherwise survive exec.
+void reset_signals() {
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &default_action, nullptr);
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+[[noreturn]] void report_exec_error(int fd) {
+  const int err = errno;
+  [[maybe_unused]] const auto n = ::write(fd, &err, sizeof err);  // the launcher reads it as the error
+  ::_exit(127);
+}
+
+// The child's last steps before exec, replacing the tail of 1.81's posix
+// launcher, which (a) closes fds above its error pipe but none between 3 and
+// it (close_handles.ipp compares whitelist[idx] with itself), so any fd open
+// without O_CLOEXEC leaks into the program, including the pipes asio creates
+// for other threads' children; and (b) calls exit(), not _exit(),
+// after a failed execve (boostorg/process#514). It also gives the child its
+// own process group. Runs after process_stdio's dup2s; async-signal-safe calls
+// only, as the parent has other threads.
+struct child_exec {
+  const char* cwd;  // nullptr: stay in the parent's
+
+  template <typename Launcher>
+  [[noreturn]] error_code on_exec_setup(Launcher& launcher, const fs::path& exe,
+                                        const char* const* argv) const {
+    const int report_fd = exec_error_pipe(launcher.fd_whitelist);
+    if (::setpgid(0, 0) != 0 || (cwd != nullptr && ::chdir(cwd) != 0)) report_exec_error(report_fd);
+    close_fds_from_3_except(report_fd);
+    reset_signals();
+    ::execve(exe.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(launcher.env));
+    report_exec_error(report_fd);
+  }
+};
+
+std::vector<std::string> env_strings(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : env) out.push_back(key + "=" + value);
+  return out;
+}
+
+std::vector<const char*> c_strings(const std::vector<std::string>& strings) {
+  std::vector<const char*> out;
+  for (const auto& s : strings) out.push_back(s.c_str());
+  out.push_back(nullptr);
+  return out;
+}
+
+// For a child that failed to start or cannot be watched: no zombie stays.
+void kill_and_reap(pid_t pid) {
+  if (pid <= 0) return;
+  kill_group(pid);
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+}
+
+struct spawn_result {
+  std::optional<child_process> child;
+  std::string problem;
+};
+
+spawn_result spawn(asio::io_context& ctx, const command& cmd, const fs::path& exe,
+                   asio::readable_pipe& out, asio::readable_pipe& err) {
+  const std::vector<std::string> env = env_strings(cmd.env);
+  std::vector<const char*> argv = c_strings(cmd.argv);  // argv[0] stays as written
+  bp::process_environment env_setup(env);
+  // stdio's destructor closes the parent's copies of the pipes' write ends.
+  bp::process_stdio stdio{nullptr, out, err};
+  // 1.81 records a failed pipe() here and never checks it itself.
+  if (const auto pipe_ec = stdio.out.ec ? stdio.out.ec : stdio.err.ec)
+    return {{}, "cannot create pipes: " + pipe_ec.message()};
+  const std::string cwd = cmd.cwd.string();
+  bp::posix::default_launcher launcher;
+  error_code ec;
+  std::fflush(nullptr);  // else the child could print the parent's buffered output again
+  try {
+    // The executor overload: the io_context one ignores `ec` and throws.
+    auto child = launcher(ctx.get_executor(), ec, exe, argv.data(), env_setup, stdio,
+                          child_exec{cwd.empty() ? nullptr : cwd.c_str()});
+    if (!ec) return {std::move(child), {}};
+  } catch (const std::exception& e) {  // 1.81 throws if it cannot open its pidfd
+    kill_and_reap(launcher.pid);
+    return {{}, e.what()};
+  }
+  kill_and_reap(launcher.pid);  // 1.81 returns without reaping the failed child
+  return {{}, "cannot execute " + exe.string() + ": " + ec.message()};
+}
+
+// ---------------------------------------------------------------- output
+
+// Reads one output pipe into a capture_buffer until EOF or, once the child has
+// ended, until the pipe holds nothing more.
+class output_reader {
+ public:
+  output_reader(asio::io_context& ctx, std::size_t limit) : pipe_(ctx), capture_(limit) {}
+
+  asio::readable_pipe& pipe() { return pipe_; }
+  void start() { read_more(); }
+  // Invariant: while the pipe is open one read is outstanding; cancelling it
+  // (or its already-queued completion) leads to drain_buffered(), in order.
+  void child_ended() {
+    child_ended_ = true;
+    error_code ignored;
+    pipe_.cancel(ignored);
+  }
+  captured finish() && { return std::move(capture_).finish(); }
+
+ private:
+  void read_more() {
+    pipe_.async_read_some(asio::buffer(chunk_),
+                          [this](const error_code& ec, std::size_t n) { on_read(ec, n); });
+  }
+
+  void on_read(const error_code& ec, std::size_t n) {
+    capture_.append({chunk_.data(), n});
+    if (!ec && !child_ended_) return read_more();
+    if (child_ended_ && ec != asio::error::eof) drain_buffered();
+    error_code ignored;
+    pipe_.close(ignored);
+  }
+
+  // Takes what the pipe holds now and no more: a writer that escaped the group
+  // kill (setsid) must not keep us reading, or waiting for EOF.
+  void drain_buffered() {
+    const int fd = pipe_.native_handle();
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    const int capacity = ::fcntl(fd, F_GETPIPE_SZ);
+    std::size_t budget = capacity > 0 ? static_cast<std::size_t>(capacity) : chunk_.size();
+    while (budget > 0) {
+      const ssize_t n = ::read(fd, chunk_.data(), std::min(budget, chunk_.size()));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;
+      capture_.append({chunk_.data(), static_cast<std::size_t>(n)});
+      budget -= static_cast<std::size_t>(n);
+    }
+  }
+
+  asio::readable_pipe pipe_;
+  capture_buffer capture_;
+  bool child_ended_ = false;
+  std::vector<char> chunk_ = std::vector<char>(64 * 1024);  // on the heap: callers' stacks may be small
+};
+
+// ---------------------------------------------------------------- waiting
+
+exit_status decode(int native, bool timed_out, std::chrono::milliseconds timeout) {
+  exit_status s;
+  if (WIFSIGNALED(native)) {
+    s.k = timed_out ? exit_status::kind::timed_out : exit_status::kind::signaled;
+    s.signal = WTERMSIG(native);
+    if (timed_out) s.timeout = timeout;
+  } else {  // exited on its own, even if the timer fired just after
+    s.k = exit_status::kind::exited;
+    s.code = WEXITSTATUS(native);
+  }
+  return s;
+}
+
+exit_status not_started(std::string why) {
+  exit_status s;
+  s.error = std::move(why);
+  return s;
+}
+
+struct supervised_child {
+  child_process& process;
+  registered_group& group;
+  output_reader& out;
+  output_reader& err;
+};
+
+// Waits for the child's end, enforcing the timeout; then kills its group and
+// lets the readers finish.
+class supervisor {
+ public:
+  supervisor(asio::io_context& ctx, supervised_child c)
+      : ctx_(ctx), c_(c), pid_(c.process.id()), exit_watch_(ctx), timer_(ctx) {}
+
+  // Runs until the child is reaped and both pipes are closed.
+  exit_status run(std::chrono::milliseconds timeout) {
+    if (const std::string why = watch_exit(); !why.empty()) return give_up(why);
+    if (timeout.count() > 0) {
+      timer_.expires_after(timeout);
+      timer_.async_wait([this](const error_code& ec) { on_timeout(ec); });
+    }
+    c_.out.start();
+    c_.err.start();
+    ctx_.run();
+    return decode(native_status_, timed_out_, timeout);
+  }
+
+ private:
+  // A pidfd is readable once the child is a zombie, before anyone reaps it:
+  // 1.81's async_wait would reap first, freeing the group id before our kill.
+  std::string watch_exit() {
+    const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+    if (pidfd < 0) return std::system_category().message(errno);
+    error_code ec;
+    exit_watch_.assign(pidfd, ec);
+    if (ec) {
+      ::close(pidfd);
+      return ec.message();
+    }
+    exit_watch_.async_wait(asio::posix::descriptor_base::wait_read,
+                           [this](const error_code& e) { on_end(e); });
+    return {};
+  }
+
+  exit_status give_up(const std::string& why) {
+    c_.group.finished();
+    c_.process.detach();
+    kill_and_reap(pid_);
+    return not_started("cannot watch the child: " + why);
+  }
+
+  void on_timeout(const error_code& ec) {
+    if (ec) return;  // cancelled: the child ended first
+    timed_out_ = true;
+    kill_group(pid_);
+  }
+
+  void on_end(const error_code& ec) {
+    if (ec) kill_group(pid_);  // cannot watch any more: end it rather than hang
+    ::kill(-pid_, SIGKILL);    // grandchildren that may hold our pipes
+    c_.group.finished();
+    error_code wait_ec;
+    c_.process.wait(wait_ec);
+    native_status_ = c_.process.native_exit_code();
+    c_.process.detach();  // reaped: its destructor must not kill a reused pid
+    timer_.cancel();
+    c_.out.child_ended();
+    c_.err.child_ended();
+  }
+
+  asio::io_context& ctx_;
+  supervised_child c_;
+  pid_t pid_;
+  asio::posix::stream_descriptor exit_watch_;
+  asio::steady_timer timer_;
+  bool timed_out_ = false;
+  int native_status_ = 0;
+};
+
+command_result run_checked(const command& cmd) {
+  command_result result;
+  if (auto problem = directory_problem(cmd.cwd); !problem.empty()) {
+    result.status = not_started(std::move(problem));
+    return result;
+  }
+  const resolved_executable exe = resolve_executable(cmd);
+  if (!exe.problem.empty()) {
+    result.status = not_started(exe.problem);
+    return result;
+  }
+  asio::io_context ctx;
+  output_reader out(ctx, cmd.capture_limit), err(ctx, cmd.capture_limit);
+  registered_group group;
+  spawn_result spawned = spawn(ctx, cmd, exe.path, out.pipe(), err.pipe());
+  if (!spawned.child) {
+    result.status = not_started(std::move(spawned.problem));
+    return result;
+  }
+  group.started(spawned.child->id());
+  result.status = supervisor(ctx, {*spawned.child, group, out, err}).run(cmd.timeout);
+  result.out = std::move(out).finish();
+  result.err = std::move(err).finish();
+  return result;
+}
+
+// ---------------------------------------------------------------- signals
+
+struct signal_entry {
+  int number;
+  std::string_view name;
+};
+
+constexpr std::array<signal_entry, 30> known_signals{{
+    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},       {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},
+    {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"},     {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
+    {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"},     {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},
+    {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"},     {SIGTERM, "SIGTERM"}, {SIGSTKFLT, "SIGSTKFLT"},
+    {SIGCHLD, "SIGCHLD"}, {SIGCONT, "SIGCONT"},     {SIGSTOP, "SIGSTOP"}, {SIGTSTP, "SIGTSTP"},
+    {SIGTTIN, "SIGTTIN"}, {SIGTTOU, "SIGTTOU"},     {SIGURG, "SIGURG"},   {SIGXCPU, "SIGXCPU"},
+    {SIGXFSZ, "SIGXFSZ"}, {SIGVTALRM, "SIGVTALRM"}, {SIGPROF, "SIGPROF"}, {SIGWINCH, "SIGWINCH"},
+    {SIGIO, "SIGIO"},     {SIGSYS, "SIGSYS"},
+}};
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+  });
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- public
+
+capture_buffer::capture_buffer(std::size_t limit) : head_limit_(limit / 2), tail_limit_(limit - limit / 2) {}
+
+void capture_buffer::append(std::string_view bytes) {
+  total_ += bytes.size();
+  const std::size_t to_head = std::min(bytes.size(), head_limit_ - head_.size());
+  head_.append(bytes.substr(0, to_head));
+  bytes.remove_prefix(to_head);
+  tail_.append(bytes.substr(bytes.size() - std::min(bytes.size(), tail_limit_)));
+  // Trim only past twice the limit: amortised O(1) per byte, bounded memory.
+  if (tail_.size() / 2 > tail_limit_) tail_.erase(0, tail_.size() - tail_limit_);
+}
+
+captured capture_buffer::finish() && {
+  if (tail_.size() > tail_limit_) tail_.erase(0, tail_.size() - tail_limit_);
+  captured c;
+  c.total_bytes = total_;
+  const std::uint64_t omitted = total_ - head_.size() - tail_.size();
+  c.truncated = omitted > 0;
+  c.text = std::move(head_);
+  if (c.truncated) c.text += "\n[crashpoint: " + std::to_string(omitted) + " bytes omitted]\n";
+  c.text += tail_;
+  return c;
+}
+
+std::string exit_status::describe() const {
+  switch (k) {
+    case kind::exited: return "exit " + std::to_string(code);
+    case kind::signaled: return "signal " + signal_name(signal);
+    case kind::timed_out: return "timed out after " + format_duration(timeout);
+    case kind::not_started: return "could not start: " + error;
+  }
+  return "unknown status";
+}
+
+command_result run_command(const command& cmd) {
+  const auto start = std::chrono::steady_clock::now();
+  command_result result;
+  try {
+    result = run_checked(cmd);
+  } catch (const std::exception& e) {  // resource exhaustion in asio or the launcher
+    result = {};
+    result.status = not_started(e.what());
+  }
+  result.duration = std::chrono::steady_clock::now() - start;
+  return result;
+}
+
+void kill_all_running() {
+  auto& r = slot_registry::get();
+  std::lock_guard lock(r.mutex);
+  for (group_slot* slot : r.slots) {
+    slot->kill_requested = true;
+    if (slot->pgid > 0) kill_group(slot->pgid);
+  }
+}
+
+std::string signal_name(int sig) {
+  for (const auto& s : known_signals)
+    if (s.number == sig) return std::string(s.name);
+  return "signal " + std::to_string(sig);
+}
+
+std::optional<int> signal_number(std::string_view name) {
+  for (const auto& s : known_signals)
+    if (equal_ignoring_case(name, s.name) || equal_ignoring_case(name, s.name.substr(3))) return s.number;
+  return std::nullopt;
+}
+
+}  // namespace crashpoint::harness
