@@ -1,0 +1,123 @@
+// scenario.hpp: the in-memory form of a suite file and its scenario files.
+//
+// Produced by load_scenarios() (scenario_loader.hpp) from TOML; consumed by the run
+// expander and the runner. Every value a user wrote keeps the place it was
+// written (`where`), so that later errors can still name file:line:column.
+// Strings keep their `{target}`-style placeholders: they are expanded per run.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crashpoint::harness {
+
+namespace fs = std::filesystem;
+
+struct source_location {
+  fs::path file;
+  std::uint32_t line = 0;  // 1-based; 0 when unknown
+  std::uint32_t column = 0;
+};
+
+// How a crashed process must end. A signal (SIGABRT, SIGKILL, ...), an exit
+// code (101 for a Rust panic), or "any": any non-zero end.
+struct end_condition {
+  enum class kind { signal, exit_code, any };
+  kind k = kind::signal;
+  int value = 6;  // the signal number or exit code
+  friend bool operator==(const end_condition&, const end_condition&) = default;
+};
+
+using env_map = std::map<std::string, std::string>;
+
+// The [target] and [defaults] tables of crashpoint.toml.
+struct suite {
+  fs::path file;  // absolute path of crashpoint.toml
+  fs::path dir;   // its folder: the base for relative paths
+  std::string command;  // as written; resolve_target() turns it into a path
+  source_location command_where;
+  std::string env_var = "CRASHPOINT";
+  std::string crash_message = "{env_var}: crashing at checkpoint `{checkpoint}` (intentional)";
+  std::string fail_message = "{env_var}: failing at checkpoint `{checkpoint}` (intentional)";
+  end_condition crash_status;  // default SIGABRT
+  std::chrono::milliseconds timeout{30'000};
+  env_map env;
+};
+
+// One command: argv with placeholders, and what it must do.
+struct command_check {
+  std::vector<std::string> argv;
+  std::optional<int> exit_code;  // default 0 where a check applies
+  // Each optional text check applies to the named stream.
+  std::optional<std::string> stdout_contains, stdout_matches, stdout_equals;
+  std::optional<std::string> stderr_contains, stderr_matches, stderr_equals;
+  source_location where;
+};
+
+// A check on a file or folder inside the workdir.
+struct file_check {
+  std::string path;  // relative to the workdir; never escapes it
+  std::optional<bool> exists;
+  std::optional<std::string> equals, contains, matches;
+  std::optional<std::string> equals_file;  // golden file, relative to the scenario file
+  // JSON Pointer (RFC 6901) to the expected value, parsed from the TOML value.
+  std::optional<std::string> json_pointer;
+  std::optional<std::string> json_value;  // the expected value as JSON text
+  bool unchanged = false;  // identical to what it was just before the crash run
+  source_location where;
+};
+
+// A glob count: `glob = "*.tmp", count = 0`.
+struct glob_check {
+  std::string pattern;  // relative to the workdir, '*' '?' '[...]' per path segment, '**' any depth
+  std::uint64_t count = 0;
+  source_location where;
+};
+
+// An entry of [[assert]]: exactly one of the three.
+struct assertion {
+  std::optional<command_check> command;
+  std::optional<file_check> file;
+  std::optional<glob_check> glob;
+  std::optional<std::string> cpp;  // a named C++ assertion (issue 5); parsed, run later
+  source_location where;
+};
+
+enum class expectation { crash, error };
+
+struct crash_step {
+  std::vector<std::string> argv;
+  expectation expect = expectation::crash;
+  std::optional<end_condition> status;  // overrides suite.crash_status
+  source_location where;
+};
+
+struct scenario {
+  fs::path file;  // absolute
+  std::string name;  // path relative to the suite folder, without ".toml"
+  std::string description;
+  // One run per entry; an entry is the exact value of the arming variable.
+  std::vector<std::string> checkpoints;
+  std::vector<source_location> checkpoint_where;
+  std::optional<std::chrono::milliseconds> timeout;
+  env_map env;
+  std::optional<std::string> fixture;  // folder copied into the workdir, relative to the file
+  source_location fixture_where;
+  std::vector<std::vector<std::string>> setup_steps;
+  std::vector<source_location> setup_step_where;  // one per setup step
+  crash_step crash;
+  std::vector<command_check> recover;  // empty: rerun the crash command, expect exit 0
+  std::vector<assertion> asserts;
+};
+
+struct loaded_suite {
+  suite target;
+  std::vector<scenario> scenarios;
+};
+
+}  // namespace crashpoint::harness

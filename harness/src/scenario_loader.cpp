@@ -1,0 +1,276 @@
+// scenario_loader.cpp: finds scenario and suite files, parses them, and groups
+// each scenario under the nearest crashpoint.toml.
+//
+// Every file is read and parsed before any is validated, so that `.toml` files
+// a scenario uses as data (inside its fixture folder, or as a golden file) are
+// known and not mistaken for scenarios when a folder is searched.
+#include "scenario_loader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <tuple>
+
+#include "scenario_parser.hpp"
+#include "toml_reader.hpp"
+
+namespace crashpoint::harness {
+namespace {
+
+constexpr std::string_view suite_file_name = "crashpoint.toml";
+// Far beyond any real scenario (10,000 checkpoints take about 300 KB); a cap
+// keeps a stray huge file from being read whole.
+constexpr std::uintmax_t max_file_bytes = std::uintmax_t{16} << 20;
+
+// A path from the command line: a folder to search, or one scenario file.
+struct root_path {
+  fs::path path;
+  bool folder = false;
+};
+
+// A scenario file; `given` when named on the command line, not found by a search.
+struct found_file {
+  fs::path file;
+  bool given = false;
+};
+
+// A file as toml++ parsed it, or why it could not.
+struct parsed_file {
+  std::optional<toml::table> table;
+  std::optional<diagnostic> error;
+};
+
+// Absolute and lexically normal, without a trailing separator.
+fs::path absolute_path(const fs::path& p) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(p, ec).lexically_normal();
+  if (ec) abs = p.lexically_normal();
+  if (!abs.has_filename() && abs.has_relative_path()) abs = abs.parent_path();
+  return abs;
+}
+
+bool is_inside(const fs::path& file, const fs::path& folder) {
+  auto [f, p] = std::mismatch(folder.begin(), folder.end(), file.begin(), file.end());
+  return f == folder.end();
+}
+
+bool is_hidden(const fs::path& p) {
+  const std::string name = p.filename().string();
+  return name.size() > 1 && name.front() == '.';
+}
+
+bool is_scenario_name(const fs::path& p) {
+  return p.extension() == ".toml" && p.filename() != suite_file_name && !is_hidden(p);
+}
+
+// Hidden folders (.git, editor state) are skipped; symlinked folders are not followed.
+void search_folder(const fs::path& folder, std::vector<found_file>& out,
+                   std::vector<diagnostic>& errors) {
+  std::error_code ec;
+  fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code kind_ec;
+    if (it->is_directory(kind_ec) && is_hidden(it->path())) {
+      it.disable_recursion_pending();
+    } else if (is_scenario_name(it->path()) && it->is_regular_file(kind_ec)) {
+      out.push_back({it->path(), false});
+    }
+  }
+  if (ec) errors.push_back({{folder, 0, 0}, "cannot search this folder: " + ec.message()});
+}
+
+// A named crashpoint.toml stands for its folder: it is a suite, never a scenario.
+void add_root(const fs::path& given, std::vector<root_path>& roots, std::vector<found_file>& files,
+              std::vector<diagnostic>& errors) {
+  fs::path path = absolute_path(given);
+  auto same = [&](const root_path& r) { return r.path == path; };
+  if (std::any_of(roots.begin(), roots.end(), same)) return;  // named twice
+  std::error_code ec;
+  auto status = fs::status(path, ec);
+  if (!fs::exists(status)) {
+    errors.push_back({{path, 0, 0}, "no such file or folder"});
+  } else if (fs::is_directory(status) || path.filename() == suite_file_name) {
+    fs::path folder = fs::is_directory(status) ? path : path.parent_path();
+    roots.push_back({folder, true});
+    search_folder(folder, files, errors);
+  } else {
+    roots.push_back({path, false});
+    files.push_back({path, true});
+  }
+}
+
+// Sorted, each file once; a file both named and found counts as named.
+void deduplicate(std::vector<found_file>& files) {
+  std::sort(files.begin(), files.end(), [](const found_file& a, const found_file& b) {
+    return std::tie(a.file, b.given) < std::tie(b.file, a.given);  // given first
+  });
+  files.erase(
+      std::unique(files.begin(), files.end(),
+                  [](const found_file& a, const found_file& b) { return a.file == b.file; }),
+      files.end());
+}
+
+parsed_file parse_file(const fs::path& file) {
+  std::error_code ec;
+  auto size = fs::file_size(file, ec);
+  if (ec) return {std::nullopt, diagnostic{{file, 0, 0}, "cannot read: " + ec.message()}};
+  if (size > max_file_bytes) {
+    return {std::nullopt, diagnostic{{file, 0, 0}, "larger than 16 MiB: not a scenario file"}};
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::string text(static_cast<std::size_t>(size), '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
+    return {std::nullopt, diagnostic{{file, 0, 0}, "cannot read this file"}};
+  }
+  const std::string source = file.string();
+  try {
+    return {toml::parse(std::string_view(text), std::string_view(source)), std::nullopt};
+  } catch (const toml::parse_error& e) {
+    source_location where{file, e.source().begin.line, e.source().begin.column};
+    return {std::nullopt, diagnostic{where, "invalid TOML: " + std::string(e.description())}};
+  }
+}
+
+// Paths the scenario `file` uses as data: its fixture folder and golden files.
+// A fixture holding the scenario itself (`fixture = "."`) is no data folder.
+void add_data_paths(const toml::table& t, const fs::path& file, std::vector<fs::path>& out) {
+  const fs::path dir = file.parent_path();
+  if (auto fixture = t["setup"]["fixture"].value_exact<std::string>()) {
+    fs::path folder = absolute_path(dir / *fixture);
+    if (!is_inside(file, folder)) out.push_back(folder);
+  }
+  const toml::array* asserts = t["assert"].as_array();
+  for (std::size_t i = 0; asserts && i < asserts->size(); ++i) {
+    const toml::table* entry = (*asserts)[i].as_table();
+    auto golden = entry ? (*entry)["equals_file"].value_exact<std::string>() : std::nullopt;
+    if (golden) out.push_back(absolute_path(dir / *golden));
+  }
+}
+
+// Drops searched-for files that other scenarios use as data.
+void drop_data_files(std::vector<found_file>& files, std::map<fs::path, parsed_file>& parsed) {
+  std::vector<fs::path> data;
+  for (const auto& [file, p] : parsed) {
+    if (p.table) add_data_paths(*p.table, file, data);
+  }
+  std::erase_if(files, [&](const found_file& f) {
+    return !f.given && std::any_of(data.begin(), data.end(),
+                                   [&](const fs::path& d) { return is_inside(f.file, d); });
+  });
+}
+
+void report_empty_folders(const std::vector<root_path>& roots, const std::vector<found_file>& files,
+                          std::vector<diagnostic>& errors) {
+  for (const root_path& root : roots) {
+    bool empty = root.folder && std::none_of(files.begin(), files.end(), [&](const found_file& f) {
+                   return is_inside(f.file, root.path);
+                 });
+    if (empty) {
+      errors.push_back({{root.path, 0, 0}, "no scenario files under " + root.path.string()});
+    }
+  }
+}
+
+std::optional<fs::path> find_suite(const fs::path& scenario_file) {
+  for (fs::path dir = scenario_file.parent_path();; dir = dir.parent_path()) {
+    std::error_code ec;
+    if (fs::is_regular_file(dir / suite_file_name, ec)) return dir / suite_file_name;
+    if (dir.parent_path() == dir || dir.parent_path().empty()) return std::nullopt;
+  }
+}
+
+loaded_suite& suite_at(const fs::path& file, std::map<fs::path, loaded_suite>& suites,
+                       std::vector<diagnostic>& errors) {
+  auto [it, inserted] = suites.try_emplace(file);
+  loaded_suite& s = it->second;
+  if (!inserted) return s;
+  s.target.file = file;
+  s.target.dir = file.parent_path();
+  parsed_file parsed = parse_file(file);
+  if (parsed.error) {
+    errors.push_back(*parsed.error);
+  } else {
+    loader::diagnostics_sink sink(file, errors);
+    loader::parse_suite(*parsed.table, sink, s.target);
+  }
+  return s;
+}
+
+// "deposit/basic" for <suite dir>/deposit/basic.toml.
+std::string scenario_name(const fs::path& file, const fs::path& suite_dir) {
+  fs::path relative = file.lexically_relative(suite_dir);
+  if (relative.extension() == ".toml") relative.replace_extension();
+  return relative.generic_string();
+}
+
+// Parses one scenario into its suite; without a suite, only reports its errors.
+void load_scenario(const fs::path& file, const parsed_file& parsed,
+                   std::map<fs::path, loaded_suite>& suites, std::vector<diagnostic>& errors) {
+  auto suite_file = find_suite(file);
+  if (!suite_file) {
+    errors.push_back({{file, 0, 0},
+                      "no " + std::string(suite_file_name) + " in " + file.parent_path().string() +
+                          " or any folder above it: each scenario needs a suite file"});
+  }
+  if (parsed.error) {
+    errors.push_back(*parsed.error);
+    return;
+  }
+  loaded_suite* owner = suite_file ? &suite_at(*suite_file, suites, errors) : nullptr;
+  scenario s;
+  s.file = file;
+  loader::diagnostics_sink sink(file, errors);
+  const suite fallback;  // defaults, to check an orphan scenario all the same
+  loader::parse_scenario(*parsed.table, owner ? owner->target : fallback, sink, s);
+  if (!owner) return;
+  s.name = scenario_name(file, owner->target.dir);
+  owner->scenarios.push_back(std::move(s));
+}
+
+void sort_output(load_result& result) {
+  for (loaded_suite& s : result.suites) {
+    std::sort(s.scenarios.begin(), s.scenarios.end(),
+              [](const scenario& a, const scenario& b) { return a.name < b.name; });
+  }
+  std::stable_sort(result.errors.begin(), result.errors.end(),
+                   [](const diagnostic& a, const diagnostic& b) {
+                     return std::tie(a.where.file, a.where.line, a.where.column) <
+                            std::tie(b.where.file, b.where.line, b.where.column);
+                   });
+}
+
+}  // namespace
+
+load_result load_scenarios(const std::vector<fs::path>& paths) {
+  load_result result;
+  std::vector<root_path> roots;
+  std::vector<found_file> files;
+  for (const fs::path& p : paths) add_root(p, roots, files, result.errors);
+  deduplicate(files);
+  std::map<fs::path, parsed_file> parsed;
+  for (const found_file& f : files) parsed.emplace(f.file, parse_file(f.file));
+  drop_data_files(files, parsed);
+  report_empty_folders(roots, files, result.errors);
+  std::map<fs::path, loaded_suite> suites;
+  for (const found_file& f : files) load_scenario(f.file, parsed.at(f.file), suites, result.errors);
+  for (auto& [file, s] : suites) result.suites.push_back(std::move(s));
+  sort_output(result);
+  return result;
+}
+
+std::string format_diagnostic(const diagnostic& d) {
+  // Paths under the current folder are shown relative to it, as a user typed them.
+  fs::path shown = d.where.file;
+  std::error_code ec;
+  fs::path cwd = fs::current_path(ec);
+  if (!ec && shown.is_absolute() && is_inside(shown, cwd) && shown != cwd) {
+    shown = shown.lexically_relative(cwd);
+  }
+  std::string out = shown.string();
+  if (d.where.line > 0) {
+    out += ":" + std::to_string(d.where.line) + ":" + std::to_string(d.where.column);
+  }
+  return (out.empty() ? "" : out + ": ") + "error: " + d.message;
+}
+
+}  // namespace crashpoint::harness

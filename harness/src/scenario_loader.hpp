@@ -1,0 +1,33 @@
+// scenario_loader.hpp: finds suite and scenario files and parses them (toml++).
+//
+// Given the paths from the command line (files or folders), it finds every
+// scenario file (`*.toml` other than crashpoint.toml, searched recursively),
+// attaches each to the nearest crashpoint.toml in its folder or a parent, and
+// parses both into the model of scenario.hpp. It reports every problem it can
+// find, each naming file:line:column and what was expected, rather than
+// stopping at the first; callers run nothing when any error was reported.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+
+namespace crashpoint::harness {
+
+struct diagnostic {
+  source_location where;
+  std::string message;  // "unknown key `comand` (did you mean `command`?)"
+};
+
+// "file:line:column: error: message" (line and column omitted when unknown).
+std::string format_diagnostic(const diagnostic& d);
+
+struct load_result {
+  std::vector<loaded_suite> suites;  // one per crashpoint.toml, scenarios sorted by name
+  std::vector<diagnostic> errors;
+};
+
+load_result load_scenarios(const std::vector<fs::path>& paths);
+
+}  // namespace crashpoint::harness
