@@ -93,9 +93,9 @@ std::optional<action> parse_action(std::string_view text) {
   if (text == "throw") return action{action_kind::throw_};
   if (text == "error") return action{action_kind::error};
   if (const auto arg = call_argument(text, "exit")) {
-    const auto code = parse_decimal<int>(*arg);
+    const auto code = parse_decimal<unsigned>(*arg);
     if (!code || *code > 255) return std::nullopt;
-    return action{action_kind::exit, *code};
+    return action{action_kind::exit, static_cast<int>(*code)};
   }
   if (const auto arg = call_argument(text, "sleep")) {
     const auto ms = parse_decimal<std::uint32_t>(*arg);
