@@ -1,0 +1,43 @@
+// clean_env.cpp: the inherited environment without control variables.
+#include "clean_env.hpp"
+
+#include <unistd.h>
+
+extern char** environ;
+
+namespace crashpoint::harness {
+namespace {
+
+bool is_control_variable(std::string_view name, std::string_view env_var) {
+  return name.rfind("CRASHPOINT", 0) == 0 || name.rfind(env_var, 0) == 0;
+}
+
+}  // namespace
+
+clean_env make_clean_env(const std::string& env_var) {
+  clean_env out;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const std::size_t eq = entry.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string name(entry.substr(0, eq));
+    if (is_control_variable(name, env_var)) {
+      out.removed.push_back(name);
+    } else {
+      out.vars.emplace(name, std::string(entry.substr(eq + 1)));
+    }
+  }
+  return out;
+}
+
+std::string shell_quote(const std::string& text) {
+  const bool safe = !text.empty() && text.find_first_not_of(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:=@%+,") ==
+      std::string::npos;
+  if (safe) return text;
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace crashpoint::harness

@@ -1,0 +1,26 @@
+// clean_env.hpp: the environment every command starts from.
+//
+// The harness's own environment, minus the arming variable and every
+// crashpoint control variable (`CRASHPOINT*`, `<env_var>*`): a harness that was
+// itself started with CRASHPOINT set must not arm setup, recovery or assertion
+// commands by accident. Only the crash command gets the arming variable back.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scenario.hpp"
+
+namespace crashpoint::harness {
+
+struct clean_env {
+  env_map vars;
+  std::vector<std::string> removed;  // names dropped from the harness's environment
+};
+
+clean_env make_clean_env(const std::string& env_var);
+
+// `text` as one shell word: unchanged when safe, else in single quotes.
+std::string shell_quote(const std::string& text);
+
+}  // namespace crashpoint::harness

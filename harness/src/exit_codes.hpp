@@ -1,0 +1,13 @@
+// exit_codes.hpp: the crashpoint executable's exit statuses, one meaning each.
+#pragma once
+
+namespace crashpoint::harness {
+
+enum exit_code : int {
+  exit_ok = 0,           // every run passed (or: the files are valid)
+  exit_failures = 1,     // at least one run failed
+  exit_usage = 2,        // bad command line, or invalid suite/scenario files: nothing ran
+  exit_interrupted = 130 // SIGINT or SIGTERM: partial results were reported
+};
+
+}  // namespace crashpoint::harness

@@ -1,0 +1,37 @@
+// interrupt_watch.cpp: sigwait in a dedicated thread.
+#include "interrupt_watch.hpp"
+
+#include <pthread.h>
+
+#include "process.hpp"
+
+namespace crashpoint::harness {
+
+interrupt_watch::interrupt_watch() {
+  sigemptyset(&set_);
+  sigaddset(&set_, SIGINT);
+  sigaddset(&set_, SIGTERM);
+  sigaddset(&set_, SIGUSR2);  // our own wake-up call at the end
+  pthread_sigmask(SIG_BLOCK, &set_, &old_);
+  thread_ = std::thread([this] { watch(); });
+}
+
+interrupt_watch::~interrupt_watch() {
+  done_ = true;
+  pthread_kill(thread_.native_handle(), SIGUSR2);
+  thread_.join();
+  pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+}
+
+void interrupt_watch::watch() {
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set_, &sig) != 0) continue;
+    if (done_.load()) return;
+    if (sig == SIGUSR2) continue;
+    stop_ = true;
+    kill_all_running();
+  }
+}
+
+}  // namespace crashpoint::harness

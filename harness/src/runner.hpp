@@ -1,0 +1,73 @@
+// runner.hpp: executes one run, from a fresh workdir to a verdict.
+//
+//   1. a fresh workdir (the scenario's fixture copied in), HOME and TMPDIR
+//   2. setup steps, each of which must exit 0
+//   3. the crash command with the arming variable set, judged by crash_check
+//   4. recovery steps in fresh processes without any arming or control variable
+//      (default: the crash command again, which must exit 0)
+//   5. assertions on the resulting state
+// The first failing phase decides the verdict; every failed assertion is listed.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "process.hpp"
+#include "run_plan.hpp"
+#include "workdir.hpp"
+
+namespace crashpoint::harness {
+
+enum class failure_kind {
+  none,
+  setup_failed,
+  not_reached,        // the crash command finished without crashing
+  crashed_elsewhere,  // another signal or exit, or no crash message
+  wrong_end,          // crashed at the checkpoint, but not with the expected status
+  timed_out,
+  recovery_failed,
+  assertion_failed,
+  harness_error,      // the harness itself could not do its job (disk full, ...)
+};
+
+std::string_view to_string(failure_kind k);
+
+// One command the run executed, as CRASHPOINT_STATE and the reports show it.
+struct step_record {
+  std::string phase;  // "setup", "crash", "recover", "assert"
+  std::vector<std::string> argv;
+  env_map env;  // the variables the harness set for it, on top of the clean base
+  exit_status status;
+  std::chrono::nanoseconds duration{};
+  fs::path stdout_path, stderr_path;
+};
+
+struct run_result {
+  std::string scenario, checkpoint;  // the run's id parts
+  fs::path scenario_file;
+  bool passed = false;
+  failure_kind kind = failure_kind::none;
+  std::string reason;                // one line
+  std::vector<std::string> details;  // expected against actual, stderr tails
+  std::vector<step_record> steps;
+  std::string reproduce;             // shell commands that replay the run by hand
+  fs::path run_dir;                  // kept, or empty when removed
+  std::chrono::nanoseconds duration{};
+};
+
+enum class keep_policy { failed, all, none };
+
+struct run_options {
+  std::optional<std::chrono::milliseconds> timeout;  // overrides every file's timeout
+  keep_policy keep = keep_policy::failed;
+  // Set when the session is interrupted: no further command starts, and the
+  // run's directory is removed whatever `keep` says (its verdict means nothing).
+  const std::atomic<bool>* stop = nullptr;
+};
+
+run_result execute_run(const run_spec& run, const temp_root& root, const run_options& opts);
+
+}  // namespace crashpoint::harness

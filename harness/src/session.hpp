@@ -1,0 +1,28 @@
+// session.hpp: executes a plan of runs on N worker threads.
+//
+// Runs are independent (each has its own directories), so workers simply take
+// the next run from a shared counter. Results reach `on_result` one at a time,
+// in completion order, from whichever thread finished the run.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+#include "runner.hpp"
+
+namespace crashpoint::harness {
+
+struct session_options {
+  unsigned jobs = 1;
+  run_options run;
+};
+
+// Returns the results in plan order. Once `stop` is set, no new run starts;
+// runs already started end (the caller kills their processes) and are left out.
+std::vector<run_result> execute_runs(const std::vector<run_spec>& runs, const temp_root& root,
+                                     const session_options& opts,
+                                     const std::function<void(const run_result&)>& on_result,
+                                     const std::atomic<bool>& stop);
+
+}  // namespace crashpoint::harness

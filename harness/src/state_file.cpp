@@ -1,0 +1,42 @@
+// state_file.cpp: JSON for exit statuses, steps and the state file.
+#include "state_file.hpp"
+
+#include <fstream>
+
+namespace crashpoint::harness {
+
+nlohmann::json to_json(const exit_status& status) {
+  using k = exit_status::kind;
+  switch (status.k) {
+    case k::exited: return {{"kind", "exited"}, {"exit_code", status.code}};
+    case k::signaled:
+      return {{"kind", "signaled"}, {"signal", status.signal}, {"signal_name", signal_name(status.signal)}};
+    case k::timed_out: return {{"kind", "timed_out"}, {"timeout_ms", status.timeout.count()}};
+    case k::not_started: return {{"kind", "not_started"}, {"error", status.error}};
+  }
+  return {};
+}
+
+nlohmann::json to_json(const step_record& step) {
+  return {{"phase", step.phase},
+          {"argv", step.argv},
+          {"env", step.env},
+          {"status", to_json(step.status)},
+          {"duration_ms", std::chrono::duration<double, std::milli>(step.duration).count()},
+          {"stdout", step.stdout_path.string()},
+          {"stderr", step.stderr_path.string()}};
+}
+
+void write_state_file(const fs::path& file, const run_spec& run, const run_dirs& dirs,
+                      const std::vector<step_record>& steps) {
+  nlohmann::json doc{{"scenario", run.scen->name},
+                     {"checkpoint", run.checkpoint},
+                     {"workdir", dirs.work.string()},
+                     {"steps", nlohmann::json::array()}};
+  for (const step_record& s : steps) doc["steps"].push_back(to_json(s));
+  const fs::path tmp = file.string() + ".tmp";
+  std::ofstream(tmp) << doc.dump(2) << '\n';
+  fs::rename(tmp, file);  // a reader never sees half a file
+}
+
+}  // namespace crashpoint::harness
