@@ -1,0 +1,61 @@
+// The harness's verdict on the bundled scenarios: all pass against minikv, and
+// against minikv_buggy (a planted compaction bug) exactly the runs whose
+// recovery is broken fail, each with the assertion that caught it. A harness
+// that passed a broken program would be worse than none.
+#include <catch2/catch.hpp>
+
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "spawn.hpp"
+
+using namespace crashpoint::test;
+
+namespace {
+
+crashpoint::harness::command_result run_bundled_scenarios(const std::string& target) {
+  return spawn(CRASHPOINT_TEST_EXE,
+               {"run", (source_dir() / "scenarios").string(), "--target", target, "-j", "2",
+                "--keep", "none"},
+               {{"LANG", "C"}});
+}
+
+// The ids `SCENARIO  CHECKPOINT` of the runs reported as FAIL.
+std::set<std::string> failed_runs(const std::string& out) {
+  std::set<std::string> failed;
+  std::istringstream in(out);
+  static const std::regex fail_line(R"(^FAIL  (\S+)  (\S+)  \(.*\)$)");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, fail_line)) failed.insert(m[1].str() + "@" + m[2].str());
+  }
+  return failed;
+}
+
+}  // namespace
+
+TEST_CASE("every bundled scenario passes against minikv") {
+  const auto r = run_bundled_scenarios(MINIKV_EXE);
+  INFO(r.out.text);
+  CHECK(exited_with(r, 0));
+  CHECK(failed_runs(r.out.text).empty());
+  CHECK_THAT(r.out.text, Catch::EndsWith("12 passed, 0 failed\n"));
+}
+
+TEST_CASE("the harness names exactly the runs that minikv_buggy cannot recover from") {
+  const auto r = run_bundled_scenarios(MINIKV_BUGGY_EXE);
+  INFO(r.out.text);
+  CHECK(exited_with(r, 1));
+  CHECK(failed_runs(r.out.text) == std::set<std::string>{
+                                       "compact_before_commit@compact_before_rename",
+                                       "compact_rename_fails@compact_rename",
+                                       "compact_rollback_crash@compact_rename,compact_rollback",
+                                       "compact_after_commit@log_after_truncate",
+                                   });
+  CHECK_THAT(r.out.text, Catch::EndsWith("8 passed, 4 failed\n"));
+  // The failing assertion is named with its place and expected-against-actual.
+  CHECK_THAT(r.out.text, Catch::Contains("compact_before_commit.toml:") &&
+                             Catch::Contains("stdout is \"\", expected \"b=2\\nc=3\\n\""));
+  CHECK_THAT(r.out.text, Catch::Contains("data/wal.log changed"));
+}
