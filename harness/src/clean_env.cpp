@@ -8,8 +8,13 @@ extern char** environ;
 namespace crashpoint::harness {
 namespace {
 
+// The variable itself, or one of its family (CRASHPOINT_TRACE, MYTOOL_TRACE).
+bool in_family(std::string_view name, std::string_view var) {
+  return name == var || (name.size() > var.size() && name.rfind(var, 0) == 0 && name[var.size()] == '_');
+}
+
 bool is_control_variable(std::string_view name, std::string_view env_var) {
-  return name.rfind("CRASHPOINT", 0) == 0 || name.rfind(env_var, 0) == 0;
+  return in_family(name, "CRASHPOINT") || in_family(name, env_var);
 }
 
 }  // namespace

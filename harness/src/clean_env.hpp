@@ -1,7 +1,7 @@
 // clean_env.hpp: the environment every command starts from.
 //
 // The harness's own environment, minus the arming variable and every
-// crashpoint control variable (`CRASHPOINT*`, `<env_var>*`): a harness that was
+// crashpoint control variable (`CRASHPOINT`, `CRASHPOINT_*`, `<env_var>`, `<env_var>_*`): a harness that was
 // itself started with CRASHPOINT set must not arm setup, recovery or assertion
 // commands by accident. Only the crash command gets the arming variable back.
 #pragma once

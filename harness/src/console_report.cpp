@@ -37,8 +37,10 @@ void console_report::result(const run_result& r) {
   if (!r.passed) {
     text += indent(fmt::format("{}: {}", to_string(r.kind), r.reason), "      ");
     for (const auto& d : r.details) text += indent(d, "      ");
-    if (!r.run_dir.empty()) text += fmt::format("      kept: {}\n", r.run_dir.string());
-    if (!r.reproduce.empty()) text += "      reproduce:\n" + indent(r.reproduce, "        ");
+  }
+  if (!r.run_dir.empty()) text += fmt::format("      kept: {}\n", r.run_dir.string());
+  if (!r.passed && !r.reproduce.empty()) {
+    text += "      reproduce:\n" + indent(r.reproduce, "        ");
   }
   std::fputs(text.c_str(), out_);
   std::fflush(out_);

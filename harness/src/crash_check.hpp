@@ -20,7 +20,9 @@ struct expected_crash {
   expectation expect = expectation::crash;
   std::vector<std::string> names;     // the checkpoints the entry arms
   std::vector<std::string> messages;  // the message line of each name
-  std::vector<end_condition> ends;    // acceptable ends (any of them)
+  // Acceptable ends, any of them. For a fail point (expect = error) an empty
+  // list means any non-zero exit.
+  std::vector<end_condition> ends;
 };
 
 // Derives the expectation from the suite, the [crash] table and the entry.

@@ -29,6 +29,8 @@
 #include <array>
 #include <cctype>
 #include <cerrno>
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 #include <mutex>
@@ -212,6 +214,9 @@ struct child_exec {
     if (::setpgid(0, 0) != 0 || (cwd != nullptr && ::chdir(cwd) != 0)) report_exec_error(report_fd);
     close_fds_from_3_except(report_fd);
     reset_signals();
+    // An aborting target must not drop a core file into the state under test.
+    const rlimit no_core{0, 0};
+    ::setrlimit(RLIMIT_CORE, &no_core);
     ::execve(exe.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(launcher.env));
     report_exec_error(report_fd);
   }
