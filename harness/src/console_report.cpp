@@ -5,24 +5,10 @@
 
 #include <cstdlib>
 #include <fmt/format.h>
-#include <sstream>
+
+#include "public_types.hpp"
 
 namespace crashpoint::harness {
-namespace {
-
-std::string indent(const std::string& text, std::string_view pad) {
-  std::string out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.append(pad).append(line).append("\n");
-  return out;
-}
-
-std::string duration_text(std::chrono::nanoseconds d) {
-  const double ms = std::chrono::duration<double, std::milli>(d).count();
-  return ms < 1000 ? fmt::format("{:.0f} ms", ms) : fmt::format("{:.2f} s", ms / 1000);
-}
-
-}  // namespace
 
 console_report::console_report(std::FILE* out)
     : out_(out), colour_(::isatty(::fileno(out)) != 0 && std::getenv("NO_COLOR") == nullptr) {}
@@ -32,17 +18,7 @@ std::string console_report::paint(const char* colour, std::string_view text) con
 }
 
 void console_report::result(const run_result& r) {
-  std::string text = fmt::format("{}  {}  {}  ({})\n", r.passed ? paint("32", "PASS") : paint("31;1", "FAIL"),
-                                 r.scenario, r.checkpoint, duration_text(r.duration));
-  if (!r.passed) {
-    text += indent(fmt::format("{}: {}", to_string(r.kind), r.reason), "      ");
-    for (const auto& d : r.details) text += indent(d, "      ");
-  }
-  if (!r.run_dir.empty()) text += fmt::format("      kept: {}\n", r.run_dir.string());
-  if (!r.passed && !r.reproduce.empty()) {
-    text += "      reproduce:\n" + indent(r.reproduce, "        ");
-  }
-  std::fputs(text.c_str(), out_);
+  std::fputs(format_run(to_public(r), colour_).c_str(), out_);
   std::fflush(out_);
 }
 

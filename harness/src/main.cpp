@@ -1,4 +1,4 @@
-// The crashpoint executable: a thin main over the harness library.
-#include "cli.hpp"
+// The crashpoint executable: the harness library's main, nothing registered.
+#include "crashpoint/harness.hpp"
 
-int main(int argc, char** argv) { return crashpoint::harness::run_cli(argc, argv); }
+int main(int argc, char** argv) { return crashpoint::harness_main(argc, argv); }

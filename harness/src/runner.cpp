@@ -5,8 +5,10 @@
 
 #include "assertions.hpp"
 #include "clean_env.hpp"
+#include "cpp_assertions.hpp"
 #include "crash_check.hpp"
 #include "placeholders.hpp"
+#include "public_types.hpp"
 #include "state_file.hpp"
 
 namespace crashpoint::harness {
@@ -125,6 +127,12 @@ class run_context {
 
   void write_state() const { write_state_file(dirs_.state, run_, dirs_, result_.steps); }
 
+  std::vector<std::string> run_cpp(const std::string& name) const {
+    std::vector<step_report> steps;
+    for (const step_record& s : result_.steps) steps.push_back(to_public(s));
+    return run_cpp_assertion(name, dirs_.work, sc_.name, run_.checkpoint, steps);
+  }
+
   std::chrono::milliseconds timeout() const { return timeout_; }
 
  private:
@@ -225,7 +233,7 @@ std::vector<std::string> check_assertion(run_context& ctx, const assertion& a, c
   const state_paths paths{ctx.dirs().work, sc.file.parent_path(), ctx.dirs().before};
   if (a.file) return check_file(*a.file, paths);
   if (a.glob) return check_glob(*a.glob, ctx.dirs().work);
-  if (a.cpp) return {"C++ assertion `" + *a.cpp + "` is not registered in this executable"};
+  if (a.cpp) return ctx.run_cpp(*a.cpp);
   return {};
 }
 

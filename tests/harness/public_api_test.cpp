@@ -1,0 +1,92 @@
+// The harness's public C++ API (crashpoint/harness.hpp) on small suites.
+#include <catch2/catch.hpp>
+
+#include <crashpoint/harness.hpp>
+#include <fstream>
+
+#include "spawn.hpp"
+
+using namespace crashpoint::test;
+
+namespace {
+
+void write(const fs::path& p, const std::string& text) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p) << text;
+}
+
+// A suite over the checkpoint_actions fixture with one scenario, two runs.
+void write_suite(const temp_dir& dir) {
+  write(dir / "s/crashpoint.toml",
+        "[target]\ncommand = \"" + fixture("checkpoint_actions").string() + "\"\n");
+  write(dir / "s/basic.toml", R"(
+checkpoints = ["a", "missing"]
+[crash]
+command = ["{target}", "panic", "a"]
+[[assert]]
+cpp = "workdir_is_empty"
+)");
+}
+
+}  // namespace
+
+TEST_CASE("suite_set lists runs and executes one, reporting every step") {
+  temp_dir dir;
+  write_suite(dir);
+  crashpoint::register_assertion("workdir_is_empty", [](crashpoint::assertion_context& ctx) {
+    if (!fs::is_empty(ctx.workdir())) ctx.fail("workdir is not empty");
+    if (ctx.steps().empty() || ctx.steps().front().phase != "crash") ctx.fail("no crash step");
+  });
+  const auto suites = crashpoint::suite_set::load({dir / "s"});
+  CHECK(suites.runs() == std::vector<std::string>{"basic@a", "basic@missing"});
+
+  const crashpoint::run_report passed = suites.execute("basic@a");
+  INFO(passed.text());
+  CHECK(passed.passed);
+  REQUIRE(passed.steps.size() == 2);
+  CHECK(passed.steps[0].phase == "crash");
+  CHECK(passed.steps[0].how == crashpoint::step_report::end::signaled);
+  CHECK(passed.steps[0].signal == SIGABRT);
+  CHECK(passed.steps[1].phase == "recover");
+  CHECK(passed.run_dir.empty());  // passing runs are not kept by default
+
+  crashpoint::run_settings keep_none;
+  keep_none.keep_dirs = crashpoint::run_settings::keep::none;
+  const crashpoint::run_report failed = suites.execute("basic@missing", keep_none);
+  CHECK_FALSE(failed.passed);
+  CHECK(failed.failure == "checkpoint not reached");
+  CHECK_THAT(failed.text(), Catch::StartsWith("FAIL  basic  missing  (") &&
+                                Catch::Contains("reproduce:"));
+}
+
+TEST_CASE("a C++ assertion that throws fails with the exception's message") {
+  temp_dir dir;
+  write_suite(dir);
+  crashpoint::register_assertion("workdir_is_empty", [](crashpoint::assertion_context&) {
+    throw std::runtime_error("database is locked");
+  });
+  const auto r = crashpoint::suite_set::load({dir / "s"}).execute("basic@a");
+  CHECK_FALSE(r.passed);
+  CHECK(r.failure == "assertion failed");
+  REQUIRE(r.details.size() == 1);
+  CHECK_THAT(r.details[0], Catch::EndsWith("C++ assertion `workdir_is_empty`: threw: database is locked"));
+}
+
+TEST_CASE("suite_set::load throws load_error with every diagnostic") {
+  temp_dir dir;
+  write(dir / "s/crashpoint.toml", "[target]\ncommand = \"x\"\n");
+  write(dir / "s/bad.toml", "checkpoints = 3\n[crash]\ncommand = [\"x\"]\n");
+  try {
+    (void)crashpoint::suite_set::load({dir / "s"});
+    FAIL("load did not throw");
+  } catch (const crashpoint::load_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("bad.toml:1:") && Catch::Contains("checkpoints"));
+  }
+}
+
+TEST_CASE("executing an unknown run id throws invalid_argument") {
+  temp_dir dir;
+  write_suite(dir);
+  const auto suites = crashpoint::suite_set::load({dir / "s"});
+  CHECK_THROWS_AS(suites.execute("basic@nope"), std::invalid_argument);
+}
