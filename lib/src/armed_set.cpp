@@ -2,32 +2,15 @@
 #include "armed_set.hpp"
 
 #include <cstring>
+#include <functional>
 
 namespace crashpoint::detail {
 namespace {
 
-std::uint64_t load_bytes(const char* p, std::size_t n) noexcept {
-  std::uint64_t v = 0;
-  std::memcpy(&v, p, n < 8 ? n : 8);
-  return v;
-}
-
-std::uint64_t mix(std::uint64_t h) noexcept {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-
-// Constant time whatever the name's length: length, first and last 8 bytes.
-// Names that share all three collide and are told apart by the table.
-std::uint64_t quick_hash(std::string_view name) noexcept {
-  const std::size_t n = name.size();
-  const std::uint64_t head = load_bytes(name.data(), n);
-  const std::uint64_t tail = n > 8 ? load_bytes(name.data() + n - 8, 8) : 0;
-  return mix(head ^ mix(tail ^ (n * 0x9E3779B97F4A7C15ULL)));
+// The table hashes every byte: names that share their length, first and last
+// 8 bytes pass the Bloom filter together, and must still not share a probe chain.
+std::uint64_t table_hash(std::string_view name) noexcept {
+  return std::hash<std::string_view>{}(name);
 }
 
 }  // namespace
@@ -48,7 +31,7 @@ armed_set::armed_set(const std::vector<arming_entry>& entries) {
 
 void armed_set::insert(const arming_entry& entry) {
   const std::uint64_t hash = quick_hash(entry.name);
-  const std::size_t slot = slot_of(entry.name, hash);
+  const std::size_t slot = slot_of(entry.name, table_hash(entry.name));
   if (slots_[slot] == 0) {
     auto point = std::make_unique<armed_point>();
     point->name = entry.name;
@@ -60,16 +43,10 @@ void armed_set::insert(const arming_entry& entry) {
   points_[slots_[slot] - 1]->rules.push_back({entry.hit, entry.act});
 }
 
-bool armed_set::maybe_contains(std::uint64_t hash) const noexcept {
-  const std::uint64_t a = bloom_[(hash & 0xffff) >> 6] >> (hash & 63);
-  const std::uint64_t b = bloom_[((hash >> 32) & 0xffff) >> 6] >> ((hash >> 32) & 63);
-  return (a & b & 1) != 0;
-}
-
 // The slot holding `name`, or the empty slot where it would go.
 std::size_t armed_set::slot_of(std::string_view name, std::uint64_t hash) const noexcept {
   const std::size_t mask = slots_.size() - 1;
-  for (std::size_t i = static_cast<std::size_t>(mix(hash)) & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
     const std::uint32_t index = slots_[i];
     if (index == 0 || points_[index - 1]->name == name) return i;
   }
@@ -79,7 +56,7 @@ armed_point* armed_set::find(std::string_view name) const noexcept {
   if (points_.empty()) return nullptr;
   const std::uint64_t hash = quick_hash(name);
   if (!maybe_contains(hash)) return nullptr;
-  const std::uint32_t index = slots_[slot_of(name, hash)];
+  const std::uint32_t index = slots_[slot_of(name, table_hash(name))];
   return index == 0 ? nullptr : points_[index - 1].get();
 }
 

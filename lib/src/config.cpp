@@ -17,6 +17,7 @@ namespace crashpoint::detail {
 // Constant-initialised, so a checkpoint in a static constructor still works:
 // it sees 0 ("unknown") and takes the slow path, which loads the config.
 std::atomic<unsigned char> g_mode{0};
+const config* g_config = nullptr;
 
 namespace {
 
@@ -44,8 +45,9 @@ void report_invalid(const config& cfg, const arming_list& list) {
 }
 
 void store_mode(const config& cfg) {
-  const bool idle = cfg.armed.empty() && !cfg.trace.enabled() && g_guards == 0;
-  g_mode.store(idle ? mode_idle : mode_active, std::memory_order_relaxed);
+  unsigned char mode = mode_active;
+  if (!cfg.trace.enabled() && g_guards == 0) mode = cfg.armed.empty() ? mode_idle : mode_env_only;
+  g_mode.store(mode, std::memory_order_release);
 }
 
 config* load() {
@@ -57,6 +59,7 @@ config* load() {
   cfg->armed = armed_set(list.entries);
   cfg->trace.open(env_or_empty(cfg->env_var + "_TRACE"), cfg->env_var);
   g_loaded = true;
+  g_config = cfg;
   store_mode(*cfg);
   return cfg;
 }

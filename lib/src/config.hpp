@@ -14,6 +14,13 @@ struct config {
   trace_writer trace;
 };
 
+// g_mode when only the arming variable arms names (no trace, no guard alive):
+// a checkpoint then needs nothing but the Bloom filter to pass other names.
+inline constexpr unsigned char mode_env_only = 3;
+
+// The config once read; set before g_mode (release) first leaves 0.
+extern const config* g_config;
+
 // Reads the environment on the first call (thread-safe) and reports invalid
 // entries on stderr once.
 config& get_config();

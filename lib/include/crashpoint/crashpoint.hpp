@@ -138,7 +138,8 @@ class scoped_points {
 
 namespace detail {
 // 1 when nothing can fire or be traced: the fast path returns at once.
-// 0 until the environment was read; 2 when something is armed, traced or guarded.
+// 0 until the environment was read; 2 or more when something is armed, traced
+// or guarded (the slow path tells those apart).
 inline constexpr unsigned char mode_idle = 1;
 extern std::atomic<unsigned char> g_mode;
 
@@ -148,16 +149,24 @@ std::error_code fail_slow(std::string_view name);
 
 #ifndef CRASHPOINT_DISABLED
 
+// Lays the slow-path call out of line, so a loop with a checkpoint runs
+// straight through it when nothing is armed.
+#if defined(__GNUC__) || defined(__clang__)
+#define CRASHPOINT_UNLIKELY(x) __builtin_expect(static_cast<bool>(x), 0)
+#else
+#define CRASHPOINT_UNLIKELY(x) (x)
+#endif
+
 // Crashes the process when `name` is armed (see the top of this file).
 inline void maybe_panic_at(std::string_view name) {
-  if (detail::g_mode.load(std::memory_order_relaxed) != detail::mode_idle) {
+  if (CRASHPOINT_UNLIKELY(detail::g_mode.load(std::memory_order_relaxed) != detail::mode_idle)) {
     detail::panic_slow(name);
   }
 }
 
 // Returns an injected error when `name` is armed, else an empty error_code.
 [[nodiscard]] inline std::error_code maybe_fail_at(std::string_view name) {
-  if (detail::g_mode.load(std::memory_order_relaxed) != detail::mode_idle) {
+  if (CRASHPOINT_UNLIKELY(detail::g_mode.load(std::memory_order_relaxed) != detail::mode_idle)) {
     return detail::fail_slow(name);
   }
   return {};
