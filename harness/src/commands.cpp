@@ -1,16 +1,23 @@
 // commands.cpp: load, validate, plan and execute: what each subcommand does.
 #include "commands.hpp"
 
-#include <fmt/format.h>
+#include <unistd.h>
 
+#include <cstdlib>
+#include <fmt/format.h>
 #include <map>
 
 #include "console_report.hpp"
+#include "explore_session.hpp"
 #include "exit_codes.hpp"
 #include "interrupt_watch.hpp"
+#include "json_report.hpp"
+#include "junit_report.hpp"
 #include "run_plan.hpp"
 #include "scenario_loader.hpp"
 #include "session.hpp"
+#include "session_record.hpp"
+#include "shard.hpp"
 #include "target.hpp"
 
 namespace crashpoint::harness {
@@ -55,13 +62,117 @@ keep_policy parse_keep(const std::string& text) {
   return keep_policy::failed;
 }
 
-std::optional<std::vector<run_spec>> plan(const load_result& loaded, const cli_options& o) {
-  std::vector<run_spec> runs = expand_runs(loaded.suites, o.filters);
-  if (runs.empty()) {
-    fmt::print(stderr, "crashpoint: no runs match the filter{}\n", o.filters.size() == 1 ? "" : "s");
+// The shard to run (--shard, else Bazel's variables), after touching Bazel's
+// status file. Empty when either was invalid; the error is printed.
+std::optional<shard_choice> shard_or_report(const cli_options& o) {
+  shard_choice choice = choose_shard(o.shard_text, [](const char* name) { return std::getenv(name); });
+  if (choice.error.empty() && !choice.status_file.empty()) touch_file(choice.status_file, choice.error);
+  if (choice.error.empty()) return choice;
+  fmt::print(stderr, "crashpoint: {}\n", choice.error);
+  return std::nullopt;
+}
+
+// --filter and --only; an --only id of an explored scenario is checked later.
+run_selection selection_of(const cli_options& o, const std::vector<run_spec>& bases) {
+  run_selection selection{o.filters, o.only, {}};
+  for (const run_spec& b : bases) selection.explored_scenarios.push_back(b.scen->name);
+  return selection;
+}
+
+// The runs that --filter and --only select, then the shard's share of them (which
+// may be none: CI shards can be empty). Empty when the selection was invalid.
+std::optional<std::vector<run_spec>> plan(const load_result& loaded, const cli_options& o,
+                                          const shard_choice& shard,
+                                          const std::vector<run_spec>& bases = {}) {
+  selected_runs selected = select_runs(loaded.suites, selection_of(o, bases));
+  for (const std::string& e : selected.errors) fmt::print(stderr, "crashpoint: {}\n", e);
+  if (!selected.errors.empty()) return std::nullopt;
+  if (selected.runs.empty() && bases.empty()) {
+    if (o.only.empty()) {
+      fmt::print(stderr, "crashpoint: no runs match the filter{}\n", o.filters.size() == 1 ? "" : "s");
+    } else {
+      fmt::print(stderr, "crashpoint: no run matches both --filter and --only\n");
+    }
     return std::nullopt;
   }
-  return runs;
+  if (!shard.shard) return std::move(selected.runs);
+  return keep_shard(std::move(selected.runs), *shard.shard);
+}
+
+// Why a report cannot be written to `file`, or "": checked before anything runs.
+std::string report_path_problem(const std::string& option, const std::string& file) {
+  const fs::path path = file;
+  const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  std::error_code ec;
+  const std::string shown = option + " " + file;
+  const std::string in_folder = shown + ": the folder " + folder.string();
+  if (!path.has_filename() || fs::is_directory(path, ec)) {
+    return shown + ": expected a file name, not a folder";
+  }
+  if (!fs::is_directory(folder, ec)) return in_folder + " does not exist";
+  if (::access(folder.c_str(), W_OK) != 0) return in_folder + " is not writable";
+  return "";
+}
+
+bool report_paths_ok(const cli_options& o) {
+  std::vector<std::string> problems;
+  if (!o.junit_path.empty()) problems.push_back(report_path_problem("--junit", o.junit_path));
+  if (!o.json_path.empty()) problems.push_back(report_path_problem("--json", o.json_path));
+  if (!o.junit_path.empty() && o.junit_path == o.json_path) {
+    problems.push_back("--junit and --json name the same file");
+  }
+  bool ok = true;
+  for (const std::string& p : problems) {
+    if (p.empty()) continue;
+    fmt::print(stderr, "crashpoint: {}\n", p);
+    ok = false;
+  }
+  return ok;
+}
+
+// Writes the requested report files; prints each failure.
+bool write_reports(const cli_options& o, const session_record& record) {
+  bool ok = true;
+  const auto write = [&](const std::string& file, const std::string& text) {
+    std::string error;
+    if (file.empty() || write_file_atomically(file, text, error)) return;
+    fmt::print(stderr, "crashpoint: {}\n", error);
+    ok = false;
+  };
+  if (!o.junit_path.empty()) write(o.junit_path, junit_xml(record));
+  if (!o.json_path.empty()) write(o.json_path, json_report_text(record));
+  return ok;
+}
+
+// What the scenarios to explore need: their bases, and which discovered runs
+// the command line selects (--filter, --only, --shard).
+exploration exploration_of(const cli_options& o, std::vector<run_spec> bases,
+                           const std::optional<shard_spec>& shard) {
+  exploration x{std::move(bases), o.explore, {}};
+  x.wanted = [selection = selection_of(o, x.bases), shard](const run_spec& run) {
+    return selected_by(selection, run) && (!shard || shard_of(run.id(), shard->total) == shard->index);
+  };
+  return x;
+}
+
+// Executes the runs (exploring first), printing each result and the summary as they come.
+session_record execute(const std::vector<run_spec>& runs, const exploration& explore,
+                       const cli_options& o, const interrupt_watch& watch) {
+  session_record record;
+  record.planned = runs.size();
+  record.started = std::chrono::system_clock::now();
+  const auto start = std::chrono::steady_clock::now();
+  const temp_root root;
+  session_options opts{o.jobs, {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()}};
+  console_report report(stdout);
+  record.results = execute_session(runs, explore, root, opts,
+                                   [&](const run_result& r) { report.result(r); }, watch.stop_flag());
+  record.interrupted = watch.interrupted();
+  record.duration = std::chrono::steady_clock::now() - start;
+  if (!explore.bases.empty()) std::fputs(("\n" + crash_point_table(record.results)).c_str(), stdout);
+  report.summary(record.results.size() - record.failed(), record.failed(), record.interrupted);
+  root.remove_if_empty();
+  return record;
 }
 
 }  // namespace
@@ -72,7 +183,7 @@ int command_validate(const cli_options& o) {
   std::size_t scenarios = 0, runs = 0;
   for (const auto& s : loaded->suites) {
     scenarios += s.scenarios.size();
-    for (const auto& sc : s.scenarios) runs += sc.checkpoints.size();
+    for (const auto& sc : s.scenarios) runs += sc.checkpoints.size();  // "auto": discovered later
   }
   fmt::print("{} suite{}, {} scenario{}, {} run{}: all valid\n", loaded->suites.size(),
              loaded->suites.size() == 1 ? "" : "s", scenarios, scenarios == 1 ? "" : "s", runs,
@@ -81,33 +192,32 @@ int command_validate(const cli_options& o) {
 }
 
 int command_list(const cli_options& o) {
+  const auto shard = shard_or_report(o);
+  if (!shard) return exit_usage;
   const auto loaded = load_or_report(o);
   if (!loaded) return exit_usage;
-  const auto runs = plan(*loaded, o);
+  const auto runs = plan(*loaded, o, *shard);
   if (!runs) return exit_usage;
   for (const run_spec& r : *runs) fmt::print("{}\n", r.id());
   return exit_ok;
 }
 
 int command_run(const cli_options& o) {
+  const auto shard = shard_or_report(o);
+  if (!shard || !report_paths_ok(o)) return exit_usage;
   const auto loaded = load_or_report(o);
   if (!loaded) return exit_usage;
-  auto runs = plan(*loaded, o);
-  if (!runs || !resolve_targets(*runs, o)) return exit_usage;
+  std::vector<run_spec> bases = exploration_bases(loaded->suites, o.explore_all);
+  auto runs = plan(*loaded, o, *shard, bases);
+  if (!runs || !resolve_targets(*runs, o) || !resolve_targets(bases, o)) return exit_usage;
+  if (o.explore_all) runs->clear();  // explore replaces listed checkpoints by discovered ones
 
-  const temp_root root;
-  interrupt_watch watch;
-  session_options opts{o.jobs, {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()}};
-  console_report report(stdout);
-  std::size_t passed = 0, failed = 0;
-  execute_runs(*runs, root, opts, [&](const run_result& r) {
-    (r.passed ? passed : failed)++;
-    report.result(r);
-  }, watch.stop_flag());
-  report.summary(passed, failed, watch.interrupted());
-  root.remove_if_empty();
-  if (watch.interrupted()) return exit_interrupted;
-  return failed == 0 ? exit_ok : exit_failures;
+  const interrupt_watch watch;  // alive until the reports are written: a second ^C waits
+  session_record record = execute(*runs, exploration_of(o, std::move(bases), shard->shard), o, watch);
+  record.shard = shard->shard;
+  const bool written = write_reports(o, record);
+  if (record.interrupted) return exit_interrupted;
+  return record.failed() == 0 && written ? exit_ok : exit_failures;
 }
 
 }  // namespace crashpoint::harness

@@ -1,4 +1,4 @@
-// commands.hpp: the `run`, `list` and `validate` subcommands.
+// commands.hpp: the `run`, `list` and `validate` subcommands (`init`: init_command.hpp).
 #pragma once
 
 #include <chrono>
@@ -6,19 +6,26 @@
 #include <string>
 #include <vector>
 
+#include "explore.hpp"
+
 namespace crashpoint::harness {
 
 struct cli_options {
   std::vector<std::string> paths;
   std::vector<std::string> filters;
+  std::vector<std::string> only;  // exact run ids
+  std::optional<std::string> shard_text;  // --shard "K/N"; none: Bazel's variables, or no sharding
   unsigned jobs = 1;
   std::string target;
   std::string timeout_text;
   std::optional<std::chrono::milliseconds> timeout;
   std::string keep_text = "failed";
+  std::string junit_path, json_path;  // report files; empty: none
+  explore_options explore;           // --max-hits, --include, --exclude, --double
+  bool explore_all = false;          // `explore`: every scenario, not only "auto" ones
 };
 
-int command_run(const cli_options& o);
+int command_run(const cli_options& o);  // `explore` too, with explore_all
 int command_list(const cli_options& o);
 int command_validate(const cli_options& o);
 
