@@ -6,6 +6,9 @@
 //   4. recovery steps in fresh processes without any arming or control variable
 //      (default: the crash command again, which must exit 0)
 //   5. assertions on the resulting state
+// With `idempotent = true`, recovery then runs a second time and must change
+// nothing. A run with a recovery_entry (explore --double) first runs recovery
+// with that entry armed, which must crash, before the clean recovery.
 // The first failing phase decides the verdict; every failed assertion is listed.
 #pragma once
 
@@ -29,7 +32,9 @@ enum class failure_kind {
   wrong_end,          // crashed at the checkpoint, but not with the expected status
   timed_out,
   recovery_failed,
+  not_idempotent,     // a second recovery pass changed the workdir
   assertion_failed,
+  discovery_failed,   // the unarmed, traced crash command did not exit 0
   harness_error,      // the harness itself could not do its job (disk full, ...)
 };
 
@@ -56,6 +61,8 @@ struct run_result {
   std::string reproduce;             // shell commands that replay the run by hand
   fs::path run_dir;                  // kept, or empty when removed
   std::chrono::nanoseconds duration{};
+  std::string trace;           // the crash command's trace (discovery runs)
+  std::string recovery_trace;  // recovery's trace, with run_options::trace_recovery
 };
 
 enum class keep_policy { failed, all, none };
@@ -66,8 +73,15 @@ struct run_options {
   // Set when the session is interrupted: no further command starts, and the
   // run's directory is removed whatever `keep` says (its verdict means nothing).
   const std::atomic<bool>* stop = nullptr;
+  // Trace the recovery commands too (only the trace variable is added), to
+  // discover the checkpoints recovery reaches (explore --double).
+  bool trace_recovery = false;
 };
 
 run_result execute_run(const run_spec& run, const temp_root& root, const run_options& opts);
+
+// Runs setup and then the crash command unarmed but traced; the result passes
+// when the command exits 0, and holds the trace: every checkpoint it reached.
+run_result execute_discovery(const run_spec& run, const temp_root& root, const run_options& opts);
 
 }  // namespace crashpoint::harness

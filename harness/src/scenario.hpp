@@ -103,6 +103,11 @@ struct scenario {
   std::string description;
   // One run per entry; an entry is the exact value of the arming variable.
   std::vector<std::string> checkpoints;
+  // `checkpoints = "auto"`: every (checkpoint, hit) a traced run of the crash
+  // command reaches is a run of its own (explore.hpp); `checkpoints` is empty.
+  bool auto_checkpoints = false;
+  // Recovery runs a second time and must change nothing in the workdir.
+  bool idempotent = false;
   std::vector<source_location> checkpoint_where;
   std::optional<std::chrono::milliseconds> timeout;
   env_map env;

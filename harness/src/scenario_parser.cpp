@@ -9,8 +9,9 @@
 namespace crashpoint::harness::loader {
 namespace {
 
-constexpr std::array<std::string_view, 8> scenario_keys{
-    "description", "checkpoints", "timeout", "env", "setup", "crash", "recover", "assert"};
+constexpr std::array<std::string_view, 9> scenario_keys{
+    "description", "checkpoints", "timeout",  "env",   "setup",
+    "crash",       "recover",     "assert",   "idempotent"};
 constexpr std::array<std::string_view, 2> setup_keys{"fixture", "steps"};
 constexpr std::array<std::string_view, 3> crash_keys{"command", "expect", "status"};
 constexpr std::string_view argv_what = "a non-empty array of strings like [\"{target}\", \"arg\"]";
@@ -42,9 +43,14 @@ void read_checkpoints(const table_reader& top, scenario& out) {
     top.report_missing("checkpoints", "a non-empty array of strings, one run per entry");
     return;
   }
+  if (const auto* text = node->as_string(); text && text->get() == "auto") {
+    out.auto_checkpoints = true;  // discovered by a traced run (explore.hpp)
+    return;
+  }
   const auto* array = node->as_array();
   if (!array || array->empty()) {
-    report_expected(top.sink(), *node, "checkpoints", "a non-empty array of strings");
+    report_expected(top.sink(), *node, "checkpoints",
+                    "a non-empty array of strings, or \"auto\"");
     return;
   }
   out.checkpoints.reserve(array->size());
@@ -77,8 +83,13 @@ void parse_setup(const table_reader& r, scenario& out) {
   r.reject_unknown_keys(setup_keys);
   if (auto fixture =
           read_existing_path(r, "fixture", out.file.parent_path(), /*want_folder=*/true)) {
-    out.fixture = *fixture;
-    out.fixture_where = r.sink().at(*r.find("fixture"));
+    const toml::node& node = *r.find("fixture");
+    if (auto problem = fixture_folder_problem(out.file.parent_path() / *fixture)) {
+      r.sink().error(node, "`fixture`: " + *problem);
+    } else {
+      out.fixture = *fixture;
+      out.fixture_where = r.sink().at(node);
+    }
   }
   read_steps(r, out);
 }
@@ -144,6 +155,7 @@ void parse_scenario(const toml::table& root, const suite& owner, diagnostics_sin
   top.reject_unknown_keys(scenario_keys);
   if (auto description = top.string("description")) out.description = *description;
   read_checkpoints(top, out);
+  out.idempotent = top.boolean("idempotent").value_or(false);
   out.timeout = read_timeout(top, "timeout");
   if (auto env = top.env("env")) out.env = std::move(*env);
   reject_reserved_env(top, "env", owner.env_var);

@@ -25,4 +25,11 @@ std::vector<run_result> execute_runs(const std::vector<run_spec>& runs, const te
                                      const std::function<void(const run_result&)>& on_result,
                                      const std::atomic<bool>& stop);
 
+// The same with any way of executing a run (execute_discovery, say).
+using run_executor = std::function<run_result(const run_spec&)>;
+std::vector<run_result> execute_runs(const std::vector<run_spec>& runs, const run_executor& exec,
+                                     unsigned jobs,
+                                     const std::function<void(const run_result&)>& on_result,
+                                     const std::atomic<bool>& stop);
+
 }  // namespace crashpoint::harness

@@ -27,16 +27,14 @@ nlohmann::json to_json(const step_record& step) {
           {"stderr", step.stderr_path.string()}};
 }
 
-void write_state_file(const fs::path& file, const run_spec& run, const run_dirs& dirs,
-                      const std::vector<step_record>& steps) {
+std::string state_json(const run_spec& run, const run_dirs& dirs,
+                       const std::vector<step_record>& steps) {
   nlohmann::json doc{{"scenario", run.scen->name},
                      {"checkpoint", run.checkpoint},
                      {"workdir", dirs.work.string()},
                      {"steps", nlohmann::json::array()}};
   for (const step_record& s : steps) doc["steps"].push_back(to_json(s));
-  const fs::path tmp = file.string() + ".tmp";
-  std::ofstream(tmp) << doc.dump(2) << '\n';
-  fs::rename(tmp, file);  // a reader never sees half a file
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace crashpoint::harness

@@ -28,7 +28,8 @@ namespace crashpoint::harness {
 nlohmann::json to_json(const exit_status& status);
 nlohmann::json to_json(const step_record& step);
 
-void write_state_file(const fs::path& file, const run_spec& run, const run_dirs& dirs,
-                      const std::vector<step_record>& steps);
+// The state file's text.
+std::string state_json(const run_spec& run, const run_dirs& dirs,
+                       const std::vector<step_record>& steps);
 
 }  // namespace crashpoint::harness

@@ -432,10 +432,13 @@ TEST_CASE("loader: absurd and malformed timeouts are errors") {
 TEST_CASE("loader: checkpoints must be a non-empty array of non-empty strings") {
   toml_tree tree;
   CHECK(load_one(tree, std::string("checkpoints = []\n") + basic_crash).errors.at(0).message ==
-        "`checkpoints`: expected a non-empty array of strings, got an empty array");
-  CHECK(
-      load_one(tree, std::string("checkpoints = \"auto\"\n") + basic_crash).errors.at(0).message ==
-      "`checkpoints`: expected a non-empty array of strings, got \"auto\"");
+        "`checkpoints`: expected a non-empty array of strings, or \"auto\", got an empty array");
+  CHECK(load_one(tree, std::string("checkpoints = \"manual\"\n") + basic_crash).errors.at(0).message ==
+        "`checkpoints`: expected a non-empty array of strings, or \"auto\", got \"manual\"");
+  const load_result automatic = load_one(tree, std::string("checkpoints = \"auto\"\n") + basic_crash);
+  CHECK(automatic.errors.empty());
+  REQUIRE(automatic.suites.size() == 1);
+  CHECK(automatic.suites[0].scenarios.at(0).auto_checkpoints);
   load_result r = load_one(tree, std::string("checkpoints = [\"a\", 7, \"\"]\n") + basic_crash);
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 2);

@@ -1,0 +1,119 @@
+// run_context.cpp: commands in the workdir, recorded as steps.
+#include "run_context.hpp"
+
+#include "cpp_assertions.hpp"
+#include "public_types.hpp"
+#include "state_file.hpp"
+
+namespace crashpoint::harness {
+namespace {
+
+bool is_state_variable(const std::string& name) {
+  return name == "CRASHPOINT_WORKDIR" || name == "CRASHPOINT_CHECKPOINT" ||
+         name == "CRASHPOINT_STATE";
+}
+
+}  // namespace
+
+std::string command_text(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) out += (out.empty() ? "" : " ") + shell_quote(a);
+  return out;
+}
+
+std::string where_text(const source_location& w) {
+  std::string out = w.file.string();
+  if (w.line > 0) out += ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
+  return out;
+}
+
+run_context::run_context(const run_spec& run, const temp_root& root, const run_options& opts,
+                         run_result& result)
+    : run_(run), root_(root), s_(*run.target), sc_(*run.scen), stop_(opts.stop), result_(result),
+      dirs_(root.make_run_dirs(run.index, run.id())) {
+  timeout_ = opts.timeout.value_or(sc_.timeout.value_or(s_.timeout));
+  values_ = {{"target", run.target_path.string()},
+             {"workdir", dirs_.work.string()},
+             {"checkpoint", run.checkpoint},
+             {"scenario_dir", sc_.file.parent_path().string()},
+             {"env_var", s_.env_var}};
+  clean_ = make_clean_env(s_.env_var);
+  for (const auto& [k, v] : s_.env) user_env_[k] = expand(v, values_);
+  for (const auto& [k, v] : sc_.env) user_env_[k] = expand(v, values_);
+}
+
+command_result run_context::run(const std::string& phase, const std::vector<std::string>& argv,
+                                const env_map& extra) {
+  step_record step{phase, expand(argv, values_), extra, {}, {}, {}, {}};
+  command cmd{step.argv, clean_.vars, dirs_.work, timeout_};
+  cmd.env["HOME"] = dirs_.home.string();
+  cmd.env["TMPDIR"] = dirs_.tmp.string();
+  for (const auto& [k, v] : user_env_) cmd.env[k] = v;
+  for (const auto& [k, v] : extra) cmd.env[k] = v;
+  if (extra.count("CRASHPOINT_STATE") != 0) write_state();
+  if (stop_ != nullptr && stop_->load()) throw interrupted{};
+  command_result r = run_command(cmd);
+  if (stop_ != nullptr && stop_->load()) throw interrupted{};
+  const std::string stem = std::to_string(result_.steps.size() + 1) + "-" + phase;
+  step.stdout_path = dirs_.logs / (stem + ".out");
+  step.stderr_path = dirs_.logs / (stem + ".err");
+  root_.write_file(step.stdout_path, r.out.text);
+  root_.write_file(step.stderr_path, r.err.text);
+  step.status = r.status;
+  step.duration = r.duration;
+  result_.steps.push_back(std::move(step));
+  return r;
+}
+
+env_map run_context::arming_env(const std::string& entry, const fs::path& trace) const {
+  env_map env{{s_.env_var + "_TRACE", trace.string()}};
+  if (!entry.empty()) env[s_.env_var] = entry;
+  return env;
+}
+
+env_map run_context::state_env() const {
+  return {{"CRASHPOINT_WORKDIR", dirs_.work.string()},
+          {"CRASHPOINT_CHECKPOINT", run_.checkpoint},
+          {"CRASHPOINT_STATE", dirs_.state.string()}};
+}
+
+std::string run_context::reproduction() const {
+  std::string out = "cd \"$(mktemp -d)\"\n";
+  if (sc_.fixture) {
+    out += "cp -R " + shell_quote((sc_.file.parent_path() / *sc_.fixture).string()) + "/. .\n";
+  }
+  std::string prefix;
+  if (!clean_.removed.empty()) {
+    prefix = "env";
+    for (const auto& name : clean_.removed) prefix += " -u " + name;
+    prefix += " ";
+  }
+  for (const auto& [k, v] : user_env_) prefix += k + "=" + shell_quote(v) + " ";
+  const std::string trace_var = s_.env_var + "_TRACE";
+  for (const step_record& step : result_.steps) {
+    std::string line = prefix;
+    for (const auto& [k, v] : step.env) {
+      if (k != trace_var && !is_state_variable(k)) line += k + "=" + shell_quote(v) + " ";
+    }
+    line += command_text(step.argv);
+    out += line + "   # " + step.phase + ": " + step.status.describe() + "\n";
+  }
+  return out;
+}
+
+void run_context::fresh_before_dir() const {
+  root_.remove(dirs_.before);
+  fs::create_directory(dirs_.before);
+}
+
+void run_context::write_state() const {
+  root_.write_file(dirs_.state, state_json(run_, dirs_, result_.steps));
+}
+
+std::vector<std::string> run_context::run_cpp(const std::string& name) const {
+  std::vector<step_report> steps;
+  for (const step_record& s : result_.steps) steps.push_back(to_public(s));
+  return run_cpp_assertion(name, dirs_.work, sc_.name, run_.checkpoint, steps);
+}
+
+}  // namespace crashpoint::harness

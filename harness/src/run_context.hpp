@@ -1,0 +1,65 @@
+// run_context.hpp: what one run needs while it executes its commands.
+//
+// It owns the run's directories and environment, runs each command in the
+// workdir (recording it as a step, with its output in logs/), and can replay
+// the run's commands as shell lines for a failure report.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "clean_env.hpp"
+#include "placeholders.hpp"
+#include "process.hpp"
+#include "runner.hpp"
+
+namespace crashpoint::harness {
+
+// Thrown when the session stops in the middle of a run.
+struct interrupted {};
+
+class run_context {
+ public:
+  run_context(const run_spec& run, const temp_root& root, const run_options& opts,
+              run_result& result);
+
+  const run_dirs& dirs() const { return dirs_; }
+  const run_spec& spec() const { return run_; }
+
+  // Runs argv (placeholders expanded) in the workdir with the clean
+  // environment plus `extra`, and records it as a step of `phase`.
+  command_result run(const std::string& phase, const std::vector<std::string>& argv,
+                     const env_map& extra);
+
+  // The arming variable set to `entry`, and its trace variable set to `trace`.
+  env_map arming_env(const std::string& entry, const fs::path& trace) const;
+  // The variables recovery and assertion commands receive.
+  env_map state_env() const;
+
+  // Shell lines that replay the run by hand from a fresh directory.
+  std::string reproduction() const;
+  void write_state() const;
+  // A fresh, real before/ folder for `unchanged` snapshots: whatever a setup
+  // step may have put at that name (a link out of the root, say) is removed.
+  void fresh_before_dir() const;
+  std::vector<std::string> run_cpp(const std::string& name) const;
+
+ private:
+  const run_spec& run_;
+  const temp_root& root_;  // writes go through it: never through a planted link
+  const suite& s_;
+  const scenario& sc_;
+  const std::atomic<bool>* stop_;
+  run_result& result_;
+  run_dirs dirs_;
+  std::chrono::milliseconds timeout_{};
+  placeholder_values values_;
+  clean_env clean_;
+  env_map user_env_;
+};
+
+std::string command_text(const std::vector<std::string>& argv);
+std::string where_text(const source_location& w);
+
+}  // namespace crashpoint::harness

@@ -1,0 +1,135 @@
+// Exploration: crash at every (checkpoint, hit) a command reaches, crash during
+// recovery, idempotent recovery, and reproducing one crash point.
+// Target: tests/fixtures/explore_store.cpp (put journals then applies each
+// pair; recovery replays a leftover journal), with planted bugs.
+#include <catch2/catch.hpp>
+
+#include "suite_builder.hpp"
+
+using namespace crashpoint::test;
+
+namespace {
+
+fs::path explore_store() { return fixture("explore_store"); }
+
+// put a=1 b=2 c=3 reaches put_journaled once and put_applied three times.
+const char* put_scenario = R"(checkpoints = "auto"
+[crash]
+command = ["{target}", "put", "a=1", "b=2", "c=3"]
+[[recover]]
+command = ["{target}", "show"]
+stdout_equals = "a=1\nb=2\nc=3\n"
+)";
+
+// The suite file over explore_store, with a planted bug or none.
+std::string store_suite_file(const std::string& bug = "") {
+  const std::string env = bug.empty() ? "" : "[defaults]\nenv = { EXPLORE_STORE_BUG = \"" + bug + "\" }\n";
+  return suite_toml(explore_store(), env);
+}
+
+}  // namespace
+
+TEST_CASE("checkpoints = \"auto\" runs once per checkpoint hit the command reaches") {
+  const e2e_suite s(store_suite_file(), {{"put.toml", put_scenario}});
+  const auto r = s.run({"-j", "1"});
+  INFO(r.out.text << r.err.text);
+  CHECK(exited_with(r, 0));
+  CHECK(verdicts(r.out.text) == std::vector<std::string>{
+                                    "PASS  put  put_journaled@1",
+                                    "PASS  put  put_applied@1",
+                                    "PASS  put  put_applied@2",
+                                    "PASS  put  put_applied@3",
+                                });
+  CHECK(last_line(r.out.text) == "4 passed, 0 failed");
+}
+
+TEST_CASE("explore finds the hits a planted bug cannot recover from, and tabulates them") {
+  // unjournaled: applying a=1 then crashing before b=2 leaves a half-done put.
+  const e2e_suite s(store_suite_file("unjournaled"), {{"put.toml", put_scenario}});
+  const auto r = s.crashpoint({"explore", ".", "-j", "1"});
+  INFO(r.out.text << r.err.text);
+  CHECK(exited_with(r, 1));
+  CHECK(verdicts(r.out.text) == std::vector<std::string>{
+                                    "FAIL  put  put_applied@1",
+                                    "FAIL  put  put_applied@2",
+                                    "PASS  put  put_applied@3",
+                                });
+  CHECK_THAT(r.out.text, Catch::Contains("stdout is \"a=1\\n\", expected \"a=1\\nb=2\\nc=3\\n\""));
+  CHECK_THAT(r.out.text, Catch::Matches(R"((.|\n)*put +put_applied +3 +1 +2 +FAIL\n(.|\n)*)"));
+  CHECK(last_line(r.out.text) == "1 passed, 2 failed");
+}
+
+TEST_CASE("explore caps hits per checkpoint and filters names by glob") {
+  const e2e_suite s(store_suite_file(), {{"put.toml", put_scenario}});
+  const auto capped = s.crashpoint({"explore", ".", "-j", "1", "--max-hits", "2"});
+  CHECK(verdicts(capped.out.text) == std::vector<std::string>{
+                                         "PASS  put  put_journaled@1",
+                                         "PASS  put  put_applied@1",
+                                         "PASS  put  put_applied@2",
+                                     });
+  const auto only = s.crashpoint({"explore", ".", "-j", "1", "--include", "put_j*"});
+  CHECK(verdicts(only.out.text) == std::vector<std::string>{"PASS  put  put_journaled@1"});
+  const auto without = s.crashpoint({"explore", ".", "-j", "1", "--exclude", "put_applied"});
+  CHECK(verdicts(without.out.text) == std::vector<std::string>{"PASS  put  put_journaled@1"});
+}
+
+TEST_CASE("explore --double crashes recovery at each checkpoint it reaches, then recovers cleanly") {
+  const e2e_suite s(store_suite_file(), {{"put.toml", put_scenario}});
+  const auto r = s.crashpoint({"explore", ".", "-j", "1", "--double", "--include", "put_journaled"});
+  INFO(r.out.text << r.err.text);
+  CHECK(exited_with(r, 0));
+  // Recovery after a crash at put_journaled replays three pairs (three hits of
+  // recover_replayed) and reaches the fail point recover_done once.
+  CHECK(verdicts(r.out.text) == std::vector<std::string>{
+                                    "PASS  put  put_journaled@1",
+                                    "PASS  put  put_journaled@1+recover_replayed@1",
+                                    "PASS  put  put_journaled@1+recover_replayed@2",
+                                    "PASS  put  put_journaled@1+recover_replayed@3",
+                                    "PASS  put  put_journaled@1+recover_done@1",
+                                });
+}
+
+TEST_CASE("explore --double catches a recovery that is not safe to crash") {
+  // early_truncate: recovery drops the journal before replaying it.
+  const e2e_suite s(store_suite_file("early_truncate"), {{"put.toml", put_scenario}});
+  const auto r = s.crashpoint({"explore", ".", "-j", "1", "--double", "--include", "put_journaled"});
+  INFO(r.out.text);
+  CHECK(exited_with(r, 1));
+  CHECK_THAT(r.out.text, Catch::Contains("FAIL  put  put_journaled@1+recover_replayed@1"));
+  CHECK_THAT(r.out.text, Catch::Contains("PASS  put  put_journaled@1  ("));
+}
+
+TEST_CASE("idempotent = true catches a recovery whose second pass changes the state") {
+  const std::string scenario = "idempotent = true\n" + std::string(put_scenario);
+  const e2e_suite good(store_suite_file(), {{"put.toml", scenario}});
+  CHECK(exited_with(good.run({"--filter", "put_journaled", "-j", "1"}), 0));
+
+  const e2e_suite bad(store_suite_file("counter"), {{"put.toml", scenario}});
+  const auto r = bad.run({"--filter", "put_journaled", "-j", "1"});
+  INFO(r.out.text);
+  CHECK(exited_with(r, 1));
+  CHECK_THAT(r.out.text, Catch::Contains("recovery not idempotent: running recovery a second "
+                                         "time changed the workdir (1 change)") &&
+                             Catch::Contains("data/recoveries changed"));
+}
+
+TEST_CASE("run --only SCENARIO@CHECKPOINT@HIT reruns one explored crash point") {
+  const e2e_suite s(store_suite_file("unjournaled"), {{"put.toml", put_scenario}});
+  const auto r = s.run({"--only", "put@put_applied@2"});
+  INFO(r.out.text << r.err.text);
+  CHECK(exited_with(r, 1));
+  CHECK(verdicts(r.out.text) == std::vector<std::string>{"FAIL  put  put_applied@2"});
+  // The reproduction arms exactly that hit.
+  CHECK_THAT(r.out.text, Catch::Contains("CRASHPOINT=put_applied@2 "));
+}
+
+TEST_CASE("a discovery run that does not exit 0 is reported, not silently skipped") {
+  const e2e_suite s(store_suite_file(), {{"put.toml", R"(checkpoints = "auto"
+[crash]
+command = ["{target}", "bogus-command"]
+)"}});
+  const auto r = s.run({"-j", "1"});
+  CHECK(exited_with(r, 1));
+  CHECK_THAT(r.out.text, Catch::Contains("FAIL  put  (discovery)") &&
+                             Catch::Contains("discovery failed: unarmed, the crash command"));
+}
