@@ -1,7 +1,8 @@
-// interrupt_watch.cpp: sigwait in a dedicated thread.
+// interrupt_watch.cpp: sigwait in a dedicated thread (see interrupt_watch.hpp).
 #include "interrupt_watch.hpp"
 
 #include <pthread.h>
+#include <time.h>
 
 #include "process.hpp"
 
@@ -11,6 +12,7 @@ interrupt_watch::interrupt_watch() {
   sigemptyset(&set_);
   sigaddset(&set_, SIGINT);
   sigaddset(&set_, SIGTERM);
+  sigaddset(&set_, SIGHUP);   // the terminal went away: children must not stay behind
   sigaddset(&set_, SIGUSR2);  // our own wake-up call at the end
   pthread_sigmask(SIG_BLOCK, &set_, &old_);
   thread_ = std::thread([this] { watch(); });
@@ -20,6 +22,12 @@ interrupt_watch::~interrupt_watch() {
   done_ = true;
   pthread_kill(thread_.native_handle(), SIGUSR2);
   thread_.join();
+  // A signal that came after the thread stopped waiting is still pending: take
+  // it now rather than let it kill the process when the mask is restored.
+  const timespec no_wait{};
+  for (int sig; (sig = sigtimedwait(&set_, nullptr, &no_wait)) > 0;) {
+    if (sig != SIGUSR2) stop_ = true;
+  }
   pthread_sigmask(SIG_SETMASK, &old_, nullptr);
 }
 
@@ -30,7 +38,7 @@ void interrupt_watch::watch() {
     if (done_.load()) return;
     if (sig == SIGUSR2) continue;
     stop_ = true;
-    kill_all_running();
+    stop_all_commands();
   }
 }
 

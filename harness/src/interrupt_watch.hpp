@@ -1,10 +1,16 @@
-// interrupt_watch.hpp: turns SIGINT and SIGTERM into an orderly stop.
+// interrupt_watch.hpp: turns SIGINT, SIGTERM and SIGHUP into an orderly stop.
 //
-// Construct it before starting any thread: it blocks both signals in the
+// Construct it before starting any thread: it blocks the three signals in the
 // calling thread (new threads inherit the mask) and waits for them in a thread
-// of its own. On a signal it sets the stop flag and kills every running child's
-// process group, so workers finish promptly and the caller can report partial
-// results. Children get the default mask back before exec (process.cpp).
+// of its own. On a signal it sets the stop flag and calls stop_all_commands():
+// every running child's process group is SIGKILLed and no command starts any
+// more, so workers finish promptly and the caller can report partial results
+// and exit 130. A second signal changes nothing (the first one's stop is under
+// way). Children get the default mask back before exec (process.cpp).
+//
+//   const interrupt_watch watch;      // first thing, before any worker thread
+//   run_everything(watch.stop_flag());
+//   if (watch.interrupted()) return exit_interrupted;
 #pragma once
 
 #include <signal.h>

@@ -4,7 +4,13 @@
 // it: the child's end (a pidfd), the timeout, and one read loop per output
 // pipe. When the child ends, its group is killed while the child is still an
 // unreaped zombie, so the group id cannot have been handed to someone else;
-// then each pipe gives up what it already holds and is closed.
+// then each pipe gives up what it already holds and is closed; then the
+// orphans nobody running can own are killed and reaped (orphan_reaper.hpp).
+//
+// Every call is registered from before its fork until its child is reaped, so
+// that kill_all_running() reaches it and the orphan sweep leaves it alone.
+// Forks hold the spawn gate shared and the sweep holds it exclusively: a child
+// that exists but is not registered yet is never mistaken for an orphan.
 #include "process.hpp"
 
 // With BOOST_PROCESS_USE_STD_FS, 1.81 only compiles with these two included
@@ -21,24 +27,26 @@
 #include <boost/process/v2/stdio.hpp>
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <array>
-#include <cctype>
-#include <cerrno>
 #include <sys/resource.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <shared_mutex>
 #include <system_error>
 #include <utility>
 
 #include "duration.hpp"
+#include "orphan_reaper.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -51,10 +59,11 @@ using child_process = bp::basic_process<asio::io_context::executor_type>;
 
 // ---------------------------------------------------------------- registry
 
-// The group of one run_command call, known to kill_all_running() from before
-// the fork until just before the child is reaped.
+// One run_command call, registered from before the fork until it returns.
 struct group_slot {
-  pid_t pgid = 0;  // 0: not started yet, or already finished
+  pid_t pgid = 0;   // for kill_all_running(): 0 before the start and once the child ended
+  pid_t child = 0;  // for the orphan sweep: 0 before the start and once reaped
+  std::uint64_t child_start_ticks = 0;
   bool kill_requested = false;
 };
 
@@ -66,9 +75,20 @@ void kill_group(pid_t pgid) {
 struct slot_registry {
   std::mutex mutex;
   std::set<group_slot*> slots;
+  bool stopping = false;  // stop_all_commands() was called
+  // Shared by each fork until its child is registered; exclusive for a sweep.
+  std::shared_mutex spawn_gate;
   static slot_registry& get() {
     static slot_registry registry;
     return registry;
+  }
+
+  std::vector<live_child> live_children() {
+    std::lock_guard lock(mutex);
+    std::vector<live_child> out;
+    for (const group_slot* slot : slots)
+      if (slot->child > 0) out.push_back({slot->child, slot->child_start_ticks});
+    return out;
   }
 };
 
@@ -87,16 +107,32 @@ class registered_group {
   registered_group(const registered_group&) = delete;
   registered_group& operator=(const registered_group&) = delete;
 
-  // A kill_all_running() that came while the child was starting applies now.
-  void started(pid_t pgid) {
+  // True once stop_all_commands() was called: then nothing must start. (One
+  // that comes later is caught by started(): the slot is registered.)
+  bool refused() {
     std::lock_guard lock(slot_registry::get().mutex);
-    slot_.pgid = pgid;
-    if (slot_.kill_requested) kill_group(pgid);
+    return slot_registry::get().stopping;
+  }
+  // A kill_all_running() that came while the child was starting applies now.
+  // Called with the spawn gate held, so no sweep can see the child before.
+  void started(pid_t pid) {
+    const auto start = process_start_ticks(pid);  // our unreaped child: the pid is stable
+    std::lock_guard lock(slot_registry::get().mutex);
+    slot_.pgid = pid;
+    slot_.child = pid;
+    // Unknown: 0 makes every orphan look younger than this command, so the
+    // sweep defers them all rather than touching one that may be its.
+    slot_.child_start_ticks = start.value_or(0);
+    if (slot_.kill_requested) kill_group(pid);
   }
   // Before reaping: once reaped, the id may belong to a stranger.
   void finished() {
     std::lock_guard lock(slot_registry::get().mutex);
     slot_.pgid = 0;
+  }
+  void reaped() {
+    std::lock_guard lock(slot_registry::get().mutex);
+    slot_.child = 0;
   }
 
  private:
@@ -204,13 +240,19 @@ void reset_signals() {
 // after a failed execve (boostorg/process#514). It also gives the child its
 // own process group. Runs after process_stdio's dup2s; async-signal-safe calls
 // only, as the parent has other threads.
+//
+// It also asks for SIGKILL when the harness's thread that started the child
+// dies (PR_SET_PDEATHSIG: that thread waits in run_command until the child is
+// reaped), so a harness killed with SIGKILL does not leave its children running.
 struct child_exec {
   const char* cwd;  // nullptr: stay in the parent's
+  pid_t parent;     // the harness, to notice it died before PR_SET_PDEATHSIG
 
   template <typename Launcher>
   [[noreturn]] error_code on_exec_setup(Launcher& launcher, const fs::path& exe,
                                         const char* const* argv) const {
     const int report_fd = exec_error_pipe(launcher.fd_whitelist);
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
     if (::setpgid(0, 0) != 0 || (cwd != nullptr && ::chdir(cwd) != 0)) report_exec_error(report_fd);
     close_fds_from_3_except(report_fd);
     reset_signals();
@@ -265,7 +307,7 @@ spawn_result spawn(asio::io_context& ctx, const command& cmd, const fs::path& ex
   try {
     // The executor overload: the io_context one ignores `ec` and throws.
     auto child = launcher(ctx.get_executor(), ec, exe, argv.data(), env_setup, stdio,
-                          child_exec{cwd.empty() ? nullptr : cwd.c_str()});
+                          child_exec{cwd.empty() ? nullptr : cwd.c_str(), ::getpid()});
     if (!ec) return {std::move(child), {}};
   } catch (const std::exception& e) {  // 1.81 throws if it cannot open its pidfd
     kill_and_reap(launcher.pid);
@@ -284,7 +326,12 @@ class output_reader {
   output_reader(asio::io_context& ctx, std::size_t limit) : pipe_(ctx), capture_(limit) {}
 
   asio::readable_pipe& pipe() { return pipe_; }
-  void start() { read_more(); }
+  void start() {
+    // A bigger pipe means fewer wake-ups for a child that writes without end;
+    // the kernel may refuse (per-user pipe limits): then it stays as it is.
+    ::fcntl(pipe_.native_handle(), F_SETPIPE_SZ, kPipeSize);
+    read_more();
+  }
   // Invariant: while the pipe is open one read is outstanding; cancelling it
   // (or its already-queued completion) leads to drain_buffered(), in order.
   void child_ended() {
@@ -324,10 +371,11 @@ class output_reader {
     }
   }
 
+  static constexpr int kPipeSize = 1 << 20;  // the default /proc/sys/fs/pipe-max-size
   asio::readable_pipe pipe_;
   capture_buffer capture_;
   bool child_ended_ = false;
-  std::vector<char> chunk_ = std::vector<char>(64 * 1024);  // on the heap: callers' stacks may be small
+  std::vector<char> chunk_ = std::vector<char>(256 * 1024);  // on the heap: callers' stacks may be small
 };
 
 // ---------------------------------------------------------------- waiting
@@ -399,6 +447,7 @@ class supervisor {
     c_.group.finished();
     c_.process.detach();
     kill_and_reap(pid_);
+    c_.group.reaped();
     return not_started("cannot watch the child: " + why);
   }
 
@@ -416,6 +465,7 @@ class supervisor {
     c_.process.wait(wait_ec);
     native_status_ = c_.process.native_exit_code();
     c_.process.detach();  // reaped: its destructor must not kill a reused pid
+    c_.group.reaped();
     timer_.cancel();
     c_.out.child_ended();
     c_.err.child_ended();
@@ -441,72 +491,34 @@ command_result run_checked(const command& cmd) {
     result.status = not_started(exe.problem);
     return result;
   }
+  become_subreaper();
   asio::io_context ctx;
   output_reader out(ctx, cmd.capture_limit), err(ctx, cmd.capture_limit);
   registered_group group;
-  spawn_result spawned = spawn(ctx, cmd, exe.path, out.pipe(), err.pipe());
+  if (group.refused()) {
+    result.status = not_started("the harness is stopping");
+    return result;
+  }
+  spawn_result spawned = [&] {
+    std::shared_lock gate(slot_registry::get().spawn_gate);
+    spawn_result s = spawn(ctx, cmd, exe.path, out.pipe(), err.pipe());
+    if (s.child) group.started(s.child->id());
+    return s;
+  }();
   if (!spawned.child) {
     result.status = not_started(std::move(spawned.problem));
     return result;
   }
-  group.started(spawned.child->id());
   result.status = supervisor(ctx, {*spawned.child, group, out, err}).run(cmd.timeout);
   result.out = std::move(out).finish();
   result.err = std::move(err).finish();
+  reap_orphans();
   return result;
-}
-
-// ---------------------------------------------------------------- signals
-
-struct signal_entry {
-  int number;
-  std::string_view name;
-};
-
-constexpr std::array<signal_entry, 30> known_signals{{
-    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},       {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},
-    {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"},     {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
-    {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"},     {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},
-    {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"},     {SIGTERM, "SIGTERM"}, {SIGSTKFLT, "SIGSTKFLT"},
-    {SIGCHLD, "SIGCHLD"}, {SIGCONT, "SIGCONT"},     {SIGSTOP, "SIGSTOP"}, {SIGTSTP, "SIGTSTP"},
-    {SIGTTIN, "SIGTTIN"}, {SIGTTOU, "SIGTTOU"},     {SIGURG, "SIGURG"},   {SIGXCPU, "SIGXCPU"},
-    {SIGXFSZ, "SIGXFSZ"}, {SIGVTALRM, "SIGVTALRM"}, {SIGPROF, "SIGPROF"}, {SIGWINCH, "SIGWINCH"},
-    {SIGIO, "SIGIO"},     {SIGSYS, "SIGSYS"},
-}};
-
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
-  });
 }
 
 }  // namespace
 
 // ---------------------------------------------------------------- public
-
-capture_buffer::capture_buffer(std::size_t limit) : head_limit_(limit / 2), tail_limit_(limit - limit / 2) {}
-
-void capture_buffer::append(std::string_view bytes) {
-  total_ += bytes.size();
-  const std::size_t to_head = std::min(bytes.size(), head_limit_ - head_.size());
-  head_.append(bytes.substr(0, to_head));
-  bytes.remove_prefix(to_head);
-  tail_.append(bytes.substr(bytes.size() - std::min(bytes.size(), tail_limit_)));
-  // Trim only past twice the limit: amortised O(1) per byte, bounded memory.
-  if (tail_.size() / 2 > tail_limit_) tail_.erase(0, tail_.size() - tail_limit_);
-}
-
-captured capture_buffer::finish() && {
-  if (tail_.size() > tail_limit_) tail_.erase(0, tail_.size() - tail_limit_);
-  captured c;
-  c.total_bytes = total_;
-  const std::uint64_t omitted = total_ - head_.size() - tail_.size();
-  c.truncated = omitted > 0;
-  c.text = std::move(head_);
-  if (c.truncated) c.text += "\n[crashpoint: " + std::to_string(omitted) + " bytes omitted]\n";
-  c.text += tail_;
-  return c;
-}
 
 std::string exit_status::describe() const {
   switch (k) {
@@ -540,16 +552,18 @@ void kill_all_running() {
   }
 }
 
-std::string signal_name(int sig) {
-  for (const auto& s : known_signals)
-    if (s.number == sig) return std::string(s.name);
-  return "signal " + std::to_string(sig);
+void stop_all_commands() {
+  {
+    std::lock_guard lock(slot_registry::get().mutex);
+    slot_registry::get().stopping = true;
+  }
+  kill_all_running();
 }
 
-std::optional<int> signal_number(std::string_view name) {
-  for (const auto& s : known_signals)
-    if (equal_ignoring_case(name, s.name) || equal_ignoring_case(name, s.name.substr(3))) return s.number;
-  return std::nullopt;
+std::size_t reap_orphans() {
+  auto& r = slot_registry::get();
+  std::unique_lock gate(r.spawn_gate);
+  return kill_orphans(r.live_children()).killed;
 }
 
 }  // namespace crashpoint::harness

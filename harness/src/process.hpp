@@ -8,14 +8,26 @@
 //   command_result r = run_command(cmd);        // blocks; safe from many threads
 //   if (r.status.k != exit_status::kind::exited) fmt::print("{}\n", r.status.describe());
 //
-// Each child runs in its own process group. Whatever ends the child (exit,
-// signal, timeout), the whole group is SIGKILLed, so grandchildren never
-// outlive a run or hold its pipes open. A grandchild that left the group
-// (setsid) may survive, but it cannot delay run_command: once the child has
-// ended, only what is already in the pipes is read.
+// Nothing a child does can keep run_command from returning, or outlive it:
+//   - Each child runs in its own process group. Whatever ends the child (exit,
+//     signal, timeout), the whole group is SIGKILLed, so grandchildren never
+//     outlive a run or hold its pipes open.
+//   - A process that left the group (setsid, a double-forked daemon) cannot
+//     delay run_command: once the child has ended, only what is already in the
+//     pipes is read. And it does not survive: the first run_command makes this
+//     process a child subreaper, so such processes are re-parented to it when
+//     their parent dies, and after each command every such orphan that no
+//     running command can own is SIGKILLed and reaped (orphan_reaper.hpp).
+//   - If the harness itself dies, each running child gets SIGKILL
+//     (PR_SET_PDEATHSIG); its group and its own orphans then go to init.
 //
 // Output is captured in memory up to `capture_limit` bytes per stream: the
-// first and last halves, with a marker line in place of the middle.
+// first and last halves, with a marker line in place of the middle
+// (capture_buffer.hpp). A child that writes gigabytes costs time, not memory.
+//
+// run_command must be this process's only way of starting children that may
+// leave orphans: after each command it kills the orphans it finds among this
+// process's children, except those in this process's own process group.
 #pragma once
 
 #include <chrono>
@@ -23,10 +35,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "capture_buffer.hpp"
+#include "signal_names.hpp"
 
 namespace crashpoint::harness {
 
@@ -50,12 +63,6 @@ struct exit_status {
   std::string describe() const;  // "exit 3", "signal SIGABRT", "timed out after 10s", "could not start: ..."
 };
 
-struct captured {
-  std::string text;
-  std::uint64_t total_bytes = 0;  // everything the stream carried
-  bool truncated = false;         // text lost its middle
-};
-
 struct command_result {
   exit_status status;
   std::chrono::nanoseconds duration{};
@@ -72,20 +79,15 @@ command_result run_command(const command& cmd);
 // started is killed as soon as it exists.
 void kill_all_running();
 
-std::string signal_name(int sig);                        // "SIGABRT"; "signal 42" if unknown
-std::optional<int> signal_number(std::string_view name);  // "SIGABRT", "ABRT", "abrt" -> 6
+// kill_all_running(), and from now on every run_command ends at once as
+// not_started ("the harness is stopping") instead of starting its child, for
+// the rest of the process's life. For an interrupted harness: a worker that
+// was about to start a command when the signal came cannot start it after.
+void stop_all_commands();
 
-// Keeps the first and the last limit/2 bytes of a stream, in bounded memory.
-class capture_buffer {
- public:
-  explicit capture_buffer(std::size_t limit);
-  void append(std::string_view bytes);
-  captured finish() &&;
-
- private:
-  std::size_t head_limit_, tail_limit_;
-  std::string head_, tail_;  // tail_ holds at most 2 * tail_limit_ between trims
-  std::uint64_t total_ = 0;
-};
+// Kills and reaps the orphans that no running command can own, as run_command
+// does after each command: call it once when the last command has ended.
+// Returns how many were killed.
+std::size_t reap_orphans();
 
 }  // namespace crashpoint::harness

@@ -1,10 +1,21 @@
-// workdir.cpp: per-run directories under one temporary root.
+// workdir.cpp: per-run directories under one temporary root, created, written
+// and removed through directory descriptors (see workdir.hpp).
 #include "workdir.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <cstdlib>
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace crashpoint::harness {
 namespace {
@@ -21,23 +32,220 @@ std::string slug(const std::string& id) {
   return out;
 }
 
+class unique_fd {
+ public:
+  unique_fd() = default;
+  explicit unique_fd(int fd) : fd_(fd) {}
+  ~unique_fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  unique_fd(unique_fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  unique_fd& operator=(unique_fd&& o) noexcept {
+    std::swap(fd_, o.fd_);
+    return *this;
+  }
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+// Adds the owner's rwx to a directory we hold open (a target may have taken
+// them away); fails harmlessly on a directory that is not ours.
+void make_accessible(int dir_fd) {
+  struct stat st {};
+  if (::fstat(dir_fd, &st) == 0 && (st.st_mode & S_IRWXU) != S_IRWXU) {
+    ::fchmod(dir_fd, (st.st_mode & 07777) | S_IRWXU);
+  }
+}
+
+// Opens the directory `name` in `parent`, never following a symbolic link,
+// and makes it accessible. A directory whose mode is 000 is first opened with
+// O_PATH (which needs no permission) and chmodded through that descriptor.
+unique_fd open_dir(int parent, const char* name) {
+  constexpr int dir_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+  unique_fd fd(::openat(parent, name, dir_flags));
+  if (!fd && errno == EACCES) {
+    const unique_fd path_fd(::openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!path_fd) return {};
+    struct stat st {};
+    if (::fstat(path_fd.get(), &st) != 0) return {};
+    // chmod through /proc/self/fd follows the descriptor, not a name.
+    const std::string self = "/proc/self/fd/" + std::to_string(path_fd.get());
+    if (::chmod(self.c_str(), (st.st_mode & 07777) | S_IRWXU) != 0) return {};
+    fd = unique_fd(::openat(path_fd.get(), ".", dir_flags));
+  }
+  if (fd) make_accessible(fd.get());
+  return fd;
+}
+
+// The components of `p` below `root`, or nothing when `p` is not strictly
+// inside it (relative, the root itself, or `..` out of it).
+std::optional<std::vector<std::string>> components_inside(const fs::path& root, const fs::path& p) {
+  if (!p.is_absolute()) return std::nullopt;
+  const fs::path rel = p.lexically_normal().lexically_relative(root);
+  std::vector<std::string> parts;
+  for (const fs::path& part : rel) {
+    if (part == "..") return std::nullopt;
+    if (part.empty() || part == ".") continue;
+    parts.push_back(part.string());
+  }
+  if (parts.empty()) return std::nullopt;
+  return parts;
+}
+
+// Opens the directory that holds the last component, walking from root_fd.
+// ENOENT in errno when a component is missing.
+unique_fd open_parent(int root_fd, const std::vector<std::string>& parts) {
+  make_accessible(root_fd);
+  unique_fd dir(::fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
+  for (std::size_t i = 0; i + 1 < parts.size() && dir; ++i) dir = open_dir(dir.get(), parts[i].c_str());
+  return dir;
+}
+
+struct dir_entry {
+  std::string name;
+  bool is_dir;
+};
+
+std::optional<std::vector<dir_entry>> list(int dir_fd) {
+  const int copy = ::fcntl(dir_fd, F_DUPFD_CLOEXEC, 0);
+  if (copy < 0) return std::nullopt;
+  DIR* dir = ::fdopendir(copy);
+  if (dir == nullptr) {
+    ::close(copy);
+    return std::nullopt;
+  }
+  std::vector<dir_entry> out;
+  while (const dirent* e = ::readdir(dir)) {
+    const std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    bool is_dir = e->d_type == DT_DIR;
+    if (e->d_type == DT_UNKNOWN) {
+      struct stat st {};
+      is_dir = ::fstatat(dir_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+    }
+    out.push_back({std::string(name), is_dir});
+  }
+  ::closedir(dir);
+  return out;
+}
+
+// Removes everything below one directory. Directories deeper than max_depth
+// are first moved up to the top directory (a rename within the tree being
+// removed), so a target's 100,000-level tree costs no more descriptors or
+// stack than a shallow one.
+class tree_remover {
+ public:
+  explicit tree_remover(int top_fd) : top_fd_(top_fd) {}
+
+  bool remove_all_below() {
+    empty_dir(top_fd_, 0);
+    while (!moved_up_.empty()) {
+      const std::string name = std::move(moved_up_.back());
+      moved_up_.pop_back();
+      remove_dir_at(top_fd_, name.c_str(), 0);
+    }
+    return ok_;
+  }
+
+ private:
+  static constexpr int max_depth = 64;
+
+  void empty_dir(int dir_fd, int depth) {
+    const auto entries = list(dir_fd);
+    if (!entries) {
+      ok_ = false;
+      return;
+    }
+    for (const dir_entry& e : *entries) {
+      if (!e.is_dir) {
+        if (::unlinkat(dir_fd, e.name.c_str(), 0) == 0 || errno == ENOENT) continue;
+        if (errno != EISDIR) {  // EISDIR: it was replaced by a directory meanwhile
+          ok_ = false;
+          continue;
+        }
+      }
+      if (depth + 1 >= max_depth && move_up(dir_fd, e.name)) continue;
+      remove_dir_at(dir_fd, e.name.c_str(), depth + 1);
+    }
+  }
+
+  void remove_dir_at(int parent_fd, const char* name, int depth) {
+    if (const unique_fd sub = open_dir(parent_fd, name)) {
+      empty_dir(sub.get(), depth);
+    } else if (errno == ENOENT) {
+      return;
+    } else if (errno == ENOTDIR || errno == ELOOP) {  // replaced by a file or a link meanwhile
+      if (::unlinkat(parent_fd, name, 0) != 0 && errno != ENOENT) ok_ = false;
+      return;
+    }
+    if (::unlinkat(parent_fd, name, AT_REMOVEDIR) != 0 && errno != ENOENT) ok_ = false;
+  }
+
+  bool move_up(int dir_fd, const std::string& name) {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      std::string to = ".crashpoint-deep-" + std::to_string(next_++);
+      if (::renameat2(dir_fd, name.c_str(), top_fd_, to.c_str(), RENAME_NOREPLACE) == 0) {
+        moved_up_.push_back(std::move(to));
+        return true;
+      }
+      if (errno != EEXIST) return false;
+    }
+    return false;
+  }
+
+  int top_fd_;
+  bool ok_ = true;
+  std::size_t next_ = 0;
+  std::vector<std::string> moved_up_;
+};
+
+struct stat stat_of(int fd) {
+  struct stat st {};
+  ::fstat(fd, &st);
+  return st;
+}
+
+bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+
+[[noreturn]] void throw_errno(const std::string& what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
+
 }  // namespace
 
 temp_root::temp_root() {
   const char* tmpdir = std::getenv("TMPDIR");
   const fs::path base = tmpdir && *tmpdir ? tmpdir : "/tmp";
   std::string tmpl = (base / "crashpoint-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) {
-    throw std::system_error(errno, std::generic_category(), "cannot create a directory in " + base.string());
-  }
+  if (::mkdtemp(tmpl.data()) == nullptr) throw_errno("cannot create a directory in " + base.string());
   root_ = fs::canonical(tmpl);
+  name_ = root_.filename().string();
+  parent_fd_ = ::open(root_.parent_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  root_fd_ = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (parent_fd_ < 0 || root_fd_ < 0) {
+    const int err = errno;
+    if (root_fd_ >= 0) ::close(root_fd_);
+    if (parent_fd_ >= 0) ::close(parent_fd_);
+    ::rmdir(root_.c_str());
+    errno = err;
+    throw_errno("cannot open " + root_.string());
+  }
+}
+
+temp_root::~temp_root() {
+  ::close(root_fd_);
+  ::close(parent_fd_);
 }
 
 run_dirs temp_root::make_run_dirs(std::size_t index, const std::string& id) const {
   char number[16];
   std::snprintf(number, sizeof number, "%04zu", index + 1);
   run_dirs d;
-  d.dir = root_ / (std::string(number) + "-" + slug(id));
+  const std::string name = std::string(number) + "-" + slug(id);
+  d.dir = root_ / name;
   d.work = d.dir / "work";
   d.home = d.dir / "home";
   d.tmp = d.dir / "tmp";
@@ -45,29 +253,66 @@ run_dirs temp_root::make_run_dirs(std::size_t index, const std::string& id) cons
   d.before = d.dir / "before";
   d.trace = d.dir / "trace";
   d.state = d.dir / "state.json";
-  for (const fs::path& p : {d.work, d.home, d.tmp, d.logs}) fs::create_directories(p);
+
+  struct stat at_path {};
+  if (::stat(root_.c_str(), &at_path) != 0 || !same_file(at_path, stat_of(root_fd_))) {
+    throw std::runtime_error("the harness's temporary folder " + root_.string() +
+                             " was moved or removed (by a target?)");
+  }
+  make_accessible(root_fd_);
+  // Like create_directories: a directory already there is fine.
+  if (::mkdirat(root_fd_, name.c_str(), 0777) != 0 && errno != EEXIST) throw_errno("cannot create " + d.dir.string());
+  const unique_fd run_fd = open_dir(root_fd_, name.c_str());
+  if (!run_fd) throw_errno("cannot open " + d.dir.string());
+  for (const char* sub : {"work", "home", "tmp", "logs"}) {
+    if (::mkdirat(run_fd.get(), sub, 0777) == 0) continue;
+    if (errno != EEXIST || !open_dir(run_fd.get(), sub)) throw_errno("cannot create " + (d.dir / sub).string());
+  }
   return d;
 }
 
-bool temp_root::remove(const fs::path& dir) const {
-  const fs::path rel = dir.lexically_normal().lexically_relative(root_);
-  if (rel.empty() || rel == "." || *rel.begin() == "..") return false;
-  std::error_code ec;
-  // A target may have removed the write bit on its own directories.
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::add, ec);
-  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec) && !it->is_symlink(ec)) {
-      fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, ec);
-    }
-  }
-  fs::remove_all(dir, ec);
-  return !ec;
+bool temp_root::remove(const fs::path& p) const {
+  const auto parts = components_inside(root_, p);
+  if (!parts) return false;
+  const unique_fd parent = open_parent(root_fd_, *parts);
+  if (!parent) return errno == ENOENT;
+  const char* last = parts->back().c_str();
+  struct stat st {};
+  if (::fstatat(parent.get(), last, &st, AT_SYMLINK_NOFOLLOW) != 0) return errno == ENOENT;
+  if (!S_ISDIR(st.st_mode)) return ::unlinkat(parent.get(), last, 0) == 0 || errno == ENOENT;
+  const unique_fd dir = open_dir(parent.get(), last);
+  if (!dir) return errno == ENOENT;
+  const bool emptied = tree_remover(dir.get()).remove_all_below();
+  return ::unlinkat(parent.get(), last, AT_REMOVEDIR) == 0 && emptied;
 }
 
 void temp_root::remove_if_empty() const {
-  std::error_code ec;
-  if (fs::is_empty(root_, ec)) fs::remove(root_, ec);
+  make_accessible(root_fd_);
+  const auto entries = list(root_fd_);
+  if (!entries || !entries->empty()) return;
+  // Only if the name still means our root: a target may have put something else there.
+  struct stat at_name {};
+  if (::fstatat(parent_fd_, name_.c_str(), &at_name, AT_SYMLINK_NOFOLLOW) != 0) return;
+  if (same_file(at_name, stat_of(root_fd_))) ::unlinkat(parent_fd_, name_.c_str(), AT_REMOVEDIR);
+}
+
+bool temp_root::write_file(const fs::path& file, std::string_view text) const {
+  const auto parts = components_inside(root_, file);
+  if (!parts) return false;
+  const unique_fd parent = open_parent(root_fd_, *parts);
+  if (!parent) return false;
+  const char* last = parts->back().c_str();
+  if (::unlinkat(parent.get(), last, 0) != 0 && errno != ENOENT) return false;
+  const unique_fd out(
+      ::openat(parent.get(), last, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
+  if (!out) return false;
+  while (!text.empty()) {
+    const ssize_t n = ::write(out.get(), text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
 }
 
 void copy_fixture(const fs::path& from, const fs::path& to) {

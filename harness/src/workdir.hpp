@@ -11,12 +11,28 @@
 //         trace    the checkpoint library's trace of the crash run
 //         state.json   CRASHPOINT_STATE
 //
-// The root is the only place the harness ever deletes from: removal refuses
-// any path that is not strictly inside it.
+// The root is the only place the harness ever deletes from, and targets run
+// inside it and may have done anything to it: deleted or chmodded (000) their
+// directories, replaced a directory with a symbolic link to somewhere else,
+// hard-linked a file from elsewhere. So every operation here
+//   - refuses any path that is not strictly inside the root (lexically: no
+//     `..` out of it, no relative path);
+//   - walks from a descriptor of the root opened when it was created, one
+//     component at a time with O_NOFOLLOW, so neither a symbolic link planted
+//     on the way nor a root renamed or replaced meanwhile can lead it outside;
+//   - gives the harness's own directories back the owner's rwx bits it needs
+//     (through the descriptor, never through a name).
+//
+//   const temp_root root;                          // $TMPDIR/crashpoint-k3J9aQ
+//   run_dirs d = root.make_run_dirs(2, "deposit@deposit_after_intent");
+//   root.write_file(d.logs / "1-crash.out", text);  // never through a link
+//   root.remove(d.dir);                             // whatever the target left
+//   root.remove_if_empty();
 #pragma once
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace crashpoint::harness {
 
@@ -30,19 +46,37 @@ class temp_root {
  public:
   // Creates $TMPDIR/crashpoint-XXXXXX (or under /tmp); throws on failure.
   temp_root();
+  ~temp_root();
+  temp_root(const temp_root&) = delete;
+  temp_root& operator=(const temp_root&) = delete;
+
   const fs::path& path() const { return root_; }
 
-  // Creates the directories of run number `index` named after `id`.
+  // Creates the directories of run number `index` named after `id`. Throws if
+  // they cannot be made, or if the root is no longer at path() (a target
+  // moved or removed it: paths under path() would lead elsewhere).
   run_dirs make_run_dirs(std::size_t index, const std::string& id) const;
 
-  // Removes `dir` when it lies strictly inside the root; returns false otherwise.
-  bool remove(const fs::path& dir) const;
+  // Removes `p` (a directory with everything in it, or a file or a symbolic
+  // link itself, never what a link points to) when it lies strictly inside the
+  // root and no component between the root and it is a symbolic link. True
+  // when it is gone (or was never there); false when refused or incomplete.
+  bool remove(const fs::path& p) const;
 
   // Removes the root itself if nothing was kept in it.
   void remove_if_empty() const;
 
+  // Writes `text` to the file `file` strictly inside the root, as a new file:
+  // whatever was at that name (a file, a hard link to a file elsewhere) is
+  // unlinked first, and no symbolic link is followed on the way. False (and
+  // nothing written) when refused or when it cannot be written.
+  bool write_file(const fs::path& file, std::string_view text) const;
+
  private:
   fs::path root_;
+  int root_fd_ = -1;    // the root directory, wherever its path leads later
+  int parent_fd_ = -1;  // the directory it was created in
+  std::string name_;    // its name there
 };
 
 // Copies the folder `from` into `to` recursively. Symbolic links are copied as

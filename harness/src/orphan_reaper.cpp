@@ -1,0 +1,205 @@
+// orphan_reaper.cpp: finding this process's children in /proc, and ending the
+// orphans among them (see orphan_reaper.hpp).
+//
+// The children are listed from /proc/self/task/*/children when the kernel has
+// it (CONFIG_PROC_CHILDREN), else by reading the parent pid of every process
+// in /proc. Each child is identified by its /proc/PID/stat line. A child that
+// has not been reaped keeps its pid, so killing and waiting for a pid listed
+// as our child can never hit a stranger.
+#include "orphan_reaper.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <csignal>
+#include <string>
+#include <string_view>
+
+namespace crashpoint::harness {
+namespace {
+
+struct proc_entry {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  pid_t pgid = 0;
+  char state = '?';  // R, S, D, Z, T, ...
+  std::uint64_t start_ticks = 0;
+};
+
+// The whole (small) content of a /proc file, or "" if it cannot be read.
+std::string read_small_file(const char* path) {
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return {};
+  std::string text;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return text;
+}
+
+template <typename Int>
+bool parse_int(std::string_view text, Int& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// Parses /proc/PID/stat: "pid (comm) state ppid pgrp session ... starttime ...".
+// comm may hold spaces and parentheses, so fields are counted after the last ')'.
+std::optional<proc_entry> read_stat(pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  const std::string text = read_small_file(path.c_str());
+  const auto paren = text.rfind(')');
+  if (paren == std::string::npos) return std::nullopt;
+  std::string_view rest = std::string_view(text).substr(paren + 1);
+  // Fields from 3 (state) on; starttime is field 22.
+  std::string_view fields[20];
+  for (std::string_view& f : fields) {
+    const auto start = rest.find_first_not_of(' ');
+    if (start == std::string_view::npos) return std::nullopt;
+    rest.remove_prefix(start);
+    const auto end = std::min(rest.find(' '), rest.size());
+    f = rest.substr(0, end);
+    rest.remove_prefix(end);
+  }
+  proc_entry e;
+  e.pid = pid;
+  e.state = fields[0].empty() ? '?' : fields[0].front();
+  if (!parse_int(fields[1], e.ppid) || !parse_int(fields[2], e.pgid) ||
+      !parse_int(fields[19], e.start_ticks)) {
+    return std::nullopt;
+  }
+  return e;
+}
+
+std::vector<pid_t> pids_in(std::string_view text) {
+  std::vector<pid_t> out;
+  while (!text.empty()) {
+    const auto start = text.find_first_not_of(" \n");
+    if (start == std::string_view::npos) break;
+    text.remove_prefix(start);
+    const auto end = std::min(text.find_first_of(" \n"), text.size());
+    pid_t pid = 0;
+    if (parse_int(text.substr(0, end), pid) && pid > 0) out.push_back(pid);
+    text.remove_prefix(end);
+  }
+  return out;
+}
+
+// Calls f(name) for each entry of a /proc directory whose name is a number.
+template <typename F>
+bool for_each_numeric_entry(const char* dir_path, F f) {
+  DIR* dir = ::opendir(dir_path);
+  if (dir == nullptr) return false;
+  while (const dirent* e = ::readdir(dir)) {
+    pid_t id = 0;
+    if (parse_int(std::string_view(e->d_name), id) && id > 0) f(id);
+  }
+  ::closedir(dir);
+  return true;
+}
+
+// Whether the kernel lists each thread's children (CONFIG_PROC_CHILDREN).
+bool have_children_files() {
+  static const bool have =
+      ::access(("/proc/self/task/" + std::to_string(::getpid()) + "/children").c_str(), R_OK) == 0;
+  return have;
+}
+
+std::vector<pid_t> children_from_task_files() {
+  std::vector<pid_t> out;
+  for_each_numeric_entry("/proc/self/task", [&](pid_t tid) {
+    const std::string path = "/proc/self/task/" + std::to_string(tid) + "/children";
+    for (pid_t pid : pids_in(read_small_file(path.c_str()))) out.push_back(pid);
+  });
+  return out;
+}
+
+std::vector<pid_t> children_from_proc_scan() {
+  const pid_t self = ::getpid();
+  std::vector<pid_t> out;
+  for_each_numeric_entry("/proc", [&](pid_t pid) {
+    if (auto e = read_stat(pid); e && e->ppid == self) out.push_back(pid);
+  });
+  return out;
+}
+
+std::vector<proc_entry> children_of_this_process() {
+  const pid_t self = ::getpid();
+  std::vector<proc_entry> out;
+  for (pid_t pid : list_children()) {
+    if (auto e = read_stat(pid); e && e->ppid == self) out.push_back(*e);
+  }
+  return out;
+}
+
+bool reap(pid_t pid) {
+  for (;;) {
+    const pid_t r = ::waitpid(pid, nullptr, __WALL);
+    if (r == pid) return true;
+    if (r < 0 && errno == EINTR) continue;
+    return false;
+  }
+}
+
+}  // namespace
+
+std::vector<pid_t> list_children(children_source from) {
+  if (from == children_source::automatic) {
+    from = have_children_files() ? children_source::task_files : children_source::proc_scan;
+  }
+  return from == children_source::task_files ? children_from_task_files() : children_from_proc_scan();
+}
+
+bool become_subreaper() {
+  static const bool ok = ::prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L) == 0;
+  return ok;
+}
+
+std::optional<std::uint64_t> process_start_ticks(pid_t pid) {
+  if (auto e = read_stat(pid)) return e->start_ticks;
+  return std::nullopt;
+}
+
+orphan_count kill_orphans(const std::vector<live_child>& running) {
+  const pid_t own_group = ::getpgrp();
+  std::uint64_t oldest_running = UINT64_MAX;
+  for (const live_child& c : running) oldest_running = std::min(oldest_running, c.start_ticks);
+  const auto is_running = [&](pid_t pid) {
+    return std::any_of(running.begin(), running.end(), [&](const live_child& c) { return c.pid == pid; });
+  };
+
+  orphan_count count;
+  for (;;) {
+    std::vector<pid_t> victims;
+    count.deferred = 0;
+    for (const proc_entry& child : children_of_this_process()) {
+      if (is_running(child.pid) || child.pgid == own_group) continue;
+      const bool dead = child.state == 'Z' || child.state == 'X';
+      if (!dead && child.start_ticks >= oldest_running) {
+        ++count.deferred;
+        continue;
+      }
+      victims.push_back(child.pid);
+    }
+    if (victims.empty()) break;
+    for (pid_t pid : victims) ::kill(pid, SIGKILL);
+    std::size_t reaped = 0;
+    for (pid_t pid : victims) reaped += reap(pid) ? 1U : 0U;
+    count.killed += reaped;
+    if (reaped == 0) break;  // nothing we could reap: do not spin
+  }
+  return count;
+}
+
+}  // namespace crashpoint::harness

@@ -1,0 +1,121 @@
+// orphan_reaper_test.cpp: listing this process's children both ways, and
+// which of them kill_orphans() ends, defers or leaves alone. The children
+// here are forked directly (they wait in pause()), standing for orphans a
+// target left behind; the end-to-end cases are in tests/e2e/hostile_test.cpp.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <vector>
+
+#include "orphan_reaper.hpp"
+
+namespace {
+
+using namespace crashpoint::harness;
+
+enum class group { own, new_group, new_session };
+
+// A child that waits for ever, in our process group or out of it. Returns
+// once it has left the group, if it was to.
+pid_t waiting_child(group g) {
+  int set_up[2];
+  REQUIRE(::pipe(set_up) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (g == group::new_group) ::setpgid(0, 0);
+    if (g == group::new_session) ::setsid();
+    [[maybe_unused]] const auto n = ::write(set_up[1], "x", 1);
+    for (;;) ::pause();
+  }
+  ::close(set_up[1]);
+  char byte = 0;
+  CHECK(::read(set_up[0], &byte, 1) == 1);
+  ::close(set_up[0]);
+  return pid;
+}
+
+bool is_listed(pid_t pid, const std::vector<pid_t>& list) {
+  return std::find(list.begin(), list.end(), pid) != list.end();
+}
+
+// Not reaped yet: a test's own cleanup, for a child the reaper left alone.
+bool still_our_child(pid_t pid) { return ::waitpid(pid, nullptr, WNOHANG) == 0; }
+
+void end(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+}
+
+}  // namespace
+
+TEST_CASE("orphan reaper: children are listed alike from the children files and from /proc") {
+  const pid_t a = waiting_child(group::own);
+  const pid_t b = waiting_child(group::new_session);
+  const auto scanned = list_children(children_source::proc_scan);
+  CHECK(is_listed(a, scanned));
+  CHECK(is_listed(b, scanned));
+  CHECK(is_listed(a, list_children()));
+  CHECK(is_listed(b, list_children()));
+  const auto from_files = list_children(children_source::task_files);
+  if (!from_files.empty()) {  // the kernel may not have the files (CONFIG_PROC_CHILDREN)
+    auto sorted_files = from_files, sorted_scan = scanned;
+    std::sort(sorted_files.begin(), sorted_files.end());
+    std::sort(sorted_scan.begin(), sorted_scan.end());
+    CHECK(sorted_files == sorted_scan);
+  }
+  end(a);
+  end(b);
+}
+
+TEST_CASE("orphan reaper: with nothing running, every child out of our group is killed and reaped") {
+  const pid_t in_group = waiting_child(group::own);
+  const pid_t other_group = waiting_child(group::new_group);
+  const pid_t other_session = waiting_child(group::new_session);
+  const orphan_count n = kill_orphans({});
+  CHECK(n.killed == 2);
+  CHECK(n.deferred == 0);
+  CHECK(::kill(other_group, 0) == -1);  // reaped: no zombie left either
+  CHECK(::kill(other_session, 0) == -1);
+  CHECK(still_our_child(in_group));     // the embedding program's own child
+  end(in_group);
+}
+
+TEST_CASE("orphan reaper: a process that may be a running command's is deferred, a zombie is not") {
+  const pid_t alive = waiting_child(group::new_session);
+  const pid_t dead = waiting_child(group::new_session);
+  ::kill(dead, SIGKILL);
+  // A zombie is readable in /proc until reaped: wait for it to be one.
+  siginfo_t info{};
+  REQUIRE(::waitid(P_PID, static_cast<id_t>(dead), &info, WEXITED | WNOWAIT) == 0);
+
+  SECTION("a command that started before it is running: it may be that command's") {
+    const orphan_count n = kill_orphans({{::getpid(), 0}});
+    CHECK(n.killed == 1);  // the zombie
+    CHECK(n.deferred == 1);
+    CHECK(still_our_child(alive));
+    end(alive);
+  }
+  SECTION("every running command started after it: it cannot be theirs") {
+    const auto alive_start = process_start_ticks(alive);
+    REQUIRE(alive_start);
+    const orphan_count n = kill_orphans({{::getpid(), *alive_start + 1}});
+    CHECK(n.killed == 2);
+    CHECK(n.deferred == 0);
+    CHECK(::kill(alive, 0) == -1);
+  }
+  CHECK(::kill(dead, 0) == -1);
+}
+
+TEST_CASE("orphan reaper: a running command's own child is never touched") {
+  const pid_t running = waiting_child(group::new_group);
+  const auto start = process_start_ticks(running);
+  REQUIRE(start);
+  const orphan_count n = kill_orphans({{running, *start}});
+  CHECK(n.killed == 0);
+  CHECK(still_our_child(running));
+  end(running);
+}
