@@ -64,20 +64,25 @@ std::string shard_spec::text() const { return std::to_string(index + 1) + "/" + 
 
 std::optional<shard_spec> parse_shard(std::string_view text, std::string& error) {
   const auto slash = text.find('/');
-  const auto k = parse_count(text.substr(0, slash));
-  const auto n = slash == std::string_view::npos ? std::nullopt : parse_count(text.substr(slash + 1));
-  const std::string shown = "--shard " + std::string(text);
-  if (!k || !n) {
+  const auto k_text = parse_count(text.substr(0, slash));
+  const auto n_text = slash == std::string_view::npos ? std::nullopt : parse_count(text.substr(slash + 1));
+  if (!k_text || !n_text) {
     error = "--shard: expected K/N, shard K of N counting from 1 (such as 2/4), got " +
             in_double_quotes(text);
-  } else if (*n == 0) {
+    return std::nullopt;
+  }
+  // Plain values from here: g++ 12 -O2 misreads optional dereferences as
+  // maybe-uninitialized.
+  const std::size_t k = k_text.value_or(0), n = n_text.value_or(0);
+  const std::string shown = "--shard " + std::string(text);
+  if (n == 0) {
     error = shown + ": N, the number of shards, must be at least 1";
-  } else if (*k == 0) {
-    error = shown + ": shards count from 1, so K is 1 to " + std::to_string(*n);
-  } else if (*k > *n) {
-    error = shown + ": K must be at most N (" + std::to_string(*n) + ")";
+  } else if (k == 0) {
+    error = shown + ": shards count from 1, so K is 1 to " + std::to_string(n);
+  } else if (k > n) {
+    error = shown + ": K must be at most N (" + std::to_string(n) + ")";
   } else {
-    return shard_spec{*k - 1, *n};
+    return shard_spec{k - 1, n};
   }
   return std::nullopt;
 }
