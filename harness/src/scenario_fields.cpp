@@ -1,9 +1,11 @@
 // scenario_fields.cpp: durations, end conditions, regexes, paths and JSON values.
 #include "scenario_fields.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -250,6 +252,20 @@ std::optional<std::string> read_existing_path(const table_reader& r, std::string
                                       " (paths are relative to the scenario file)";
   r.sink().error(*r.find(key), std::move(message));
   return std::nullopt;
+}
+
+std::optional<std::string> fixture_folder_problem(const fs::path& folder) {
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::error_code ec;
+  const fs::path temp = fs::weakly_canonical(tmpdir && *tmpdir ? tmpdir : "/tmp", ec);
+  if (ec) return std::nullopt;
+  const fs::path dir = fs::canonical(folder, ec);
+  if (ec) return std::nullopt;
+  const auto [d, t] = std::mismatch(dir.begin(), dir.end(), temp.begin(), temp.end());
+  if (d != dir.end()) return std::nullopt;  // `dir` is not `temp` or a folder above it
+  return dir.string() + " holds " + temp.string() +
+         ", where run workdirs are made: each copy would copy itself "
+         "(a fixture is a folder of test data, copied into every workdir)";
 }
 
 std::optional<std::string> read_json_pointer(const table_reader& r, std::string_view key) {

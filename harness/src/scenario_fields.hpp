@@ -38,6 +38,13 @@ std::optional<std::string> read_workdir_path(const table_reader& r, std::string_
 std::optional<std::string> read_existing_path(const table_reader& r, std::string_view key,
                                               const fs::path& base, bool want_folder);
 
+// Why the existing folder `folder` cannot be a fixture, or nullopt. A fixture
+// is copied into each run's workdir, so it must not hold the folder that
+// workdirs are made in ($TMPDIR, else /tmp, as temp_root makes them): the copy
+// would copy itself until paths grow too long (`fixture = "/"` would try to
+// copy the whole system first).
+std::optional<std::string> fixture_folder_problem(const fs::path& folder);
+
 // An RFC 6901 JSON Pointer: "" or "/a/0", '~' only as "~0" or "~1".
 std::optional<std::string> read_json_pointer(const table_reader& r, std::string_view key);
 

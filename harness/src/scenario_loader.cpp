@@ -122,13 +122,11 @@ parsed_file parse_file(const fs::path& file) {
   if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
     return {std::nullopt, diagnostic{{file, 0, 0}, "cannot read this file"}};
   }
-  const std::string source = file.string();
-  try {
-    return {toml::parse(std::string_view(text), std::string_view(source)), std::nullopt};
-  } catch (const toml::parse_error& e) {
-    source_location where{file, e.source().begin.line, e.source().begin.column};
-    return {std::nullopt, diagnostic{where, "invalid TOML: " + std::string(e.description())}};
-  }
+  std::vector<diagnostic> errors;
+  loader::diagnostics_sink sink(file, errors);
+  auto table = loader::parse_toml(text, sink);
+  if (!table) return {std::nullopt, errors.front()};
+  return {std::move(table), std::nullopt};
 }
 
 // Paths the scenario `file` uses as data: its fixture folder and golden files.

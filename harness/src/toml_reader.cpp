@@ -103,6 +103,65 @@ std::string line_column(const source_location& where) {
   return "line " + std::to_string(where.line) + ", column " + std::to_string(where.column);
 }
 
+namespace {
+
+// The length of the UTF-8 sequence starting at text[i] when it is valid
+// (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF,
+// as toml++ decodes), else 0.
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // overlong
+    if (lead == 0xED) high = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // overlong
+    if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() - i < length || byte(i + 1) < low || byte(i + 1) > high) return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+}  // namespace
+
+std::optional<toml::table> parse_toml(std::string_view text, diagnostics_sink& sink) {
+  // Lines and columns as toml++ counts them: columns in code points, from 1.
+  std::uint32_t line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t length = utf8_sequence_length(text, i);
+    if (length == 0) {
+      sink.error({sink.file(), line, column}, "invalid TOML: Encountered invalid utf-8 sequence");
+      return std::nullopt;
+    }
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += length;
+  }
+  const std::string source = sink.file().string();
+  try {
+    return toml::parse(text, std::string_view(source));
+  } catch (const toml::parse_error& e) {
+    sink.error(sink.at(e.source()), "invalid TOML: " + std::string(e.description()));
+    return std::nullopt;
+  }
+}
+
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   // Two rows of the classic dynamic programme: O(|a|*|b|) time, O(|b|) space.
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);

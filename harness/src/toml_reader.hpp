@@ -47,6 +47,12 @@ class diagnostics_sink {
   std::vector<diagnostic>* out_;
 };
 
+// Parses the text of the file `sink` names. On an error, reports it at its
+// line and column and returns nullopt. Invalid UTF-8 is reported at the bad
+// byte itself: toml++ 3.3 names the character before it, which for a bad byte
+// that opens a line is the end of the line above.
+std::optional<toml::table> parse_toml(std::string_view text, diagnostics_sink& sink);
+
 // "integer", "string", ... as messages name a value's type.
 std::string_view type_name(const toml::node& node);
 // A string value in quotes, escaped and shortened; other values by type name.
