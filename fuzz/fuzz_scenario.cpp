@@ -7,10 +7,9 @@
 // loader::parse_toml() parses them (an error must carry a place, and its UTF-8
 // check must never reject what toml++ accepts), then the table is read both as
 // a scenario file (against a fixed suite) and as a suite file.
-// Nothing is written to disk per input; the scenario's folder is a fixed
-// temporary folder holding a fixture folder `fx/` and a golden file
-// `golden.txt`, so the existence checks of `fixture` and `equals_file` take
-// both branches.
+// Nothing is written to disk; the scenario's folder is fuzz/scenario_dir,
+// holding a fixture folder `fx/` and a golden file `golden.txt`, so the
+// existence checks of `fixture` and `equals_file` take both branches.
 //
 // Invariants, beyond "no crash, no leak, no undefined behaviour":
 //   - every diagnostic has a non-empty message and names the file;
@@ -19,12 +18,9 @@
 //     distinct (or `checkpoints = "auto"` and none listed), a crash command
 //     whose program is non-empty, a timeout in range, and assertion paths
 //     that are relative and never climb out through "..".
-#include <stdlib.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <set>
 #include <string>
@@ -44,27 +40,15 @@ void require(bool ok) {
   if (!ok) __builtin_trap();
 }
 
-// The fixed folder the fuzzed scenario file "lives" in, removed at exit.
-class scenario_folder {
- public:
-  scenario_folder() {
-    std::string tmpl = (fs::temp_directory_path() / "crashpoint-fuzz-XXXXXX").string();
-    require(::mkdtemp(tmpl.data()) != nullptr);
-    dir_ = tmpl;
-    fs::create_directories(dir_ / "fx" / "data");
-    std::ofstream(dir_ / "golden.txt") << "7\n";
-    std::ofstream(dir_ / "crashpoint.toml") << suite_text;
-  }
-  ~scenario_folder() {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  scenario_folder(const scenario_folder&) = delete;
-  scenario_folder& operator=(const scenario_folder&) = delete;
+// The folder the fuzzed scenario file "lives" in: fuzz/scenario_dir in the
+// source tree (CMake passes its path), holding the fixture folder `fx/` and the
+// golden file `golden.txt`. It is only ever looked at, never written.
+const fs::path& scenario_dir() {
+  static const fs::path dir = CRASHPOINT_FUZZ_SCENARIO_DIR;
+  return dir;
+}
 
-  const fs::path& dir() const { return dir_; }
-
-  static constexpr std::string_view suite_text = R"([target]
+constexpr std::string_view suite_text = R"([target]
 command = "./prog"
 env_var = "CRASHPOINT"
 crash_status = "SIGABRT"
@@ -72,25 +56,17 @@ crash_status = "SIGABRT"
 timeout = "30s"
 )";
 
- private:
-  fs::path dir_;
-};
-
-const scenario_folder& folder() {
-  static const scenario_folder f;
-  return f;
-}
-
 // The suite every fuzzed scenario belongs to, read by the real suite parser.
 const h::suite& fixed_suite() {
   static const h::suite s = [] {
     h::suite out;
-    out.file = folder().dir() / "crashpoint.toml";
-    out.dir = folder().dir();
+    out.file = scenario_dir() / "crashpoint.toml";
+    out.dir = scenario_dir();
     std::vector<h::diagnostic> errors;
     h::loader::diagnostics_sink sink(out.file, errors);
-    const toml::table t = toml::parse(scenario_folder::suite_text, std::string_view("suite"));
-    h::loader::parse_suite(t, sink, out);
+    const std::optional<toml::table> t = h::loader::parse_toml(suite_text, sink);
+    require(t.has_value());
+    h::loader::parse_suite(*t, sink, out);
     require(errors.empty());
     return out;
   }();
@@ -172,7 +148,7 @@ bool holds_toml_unreachable(std::string_view text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const fs::path file = folder().dir() / "fuzzed.toml";
+  const fs::path file = scenario_dir() / "fuzzed.toml";
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   const std::string source = file.string();
 #ifdef CRASHPOINT_FUZZ_SKIP_TOML_UNREACHABLE
