@@ -1,8 +1,11 @@
 // process.cpp: run_command() on Boost.Process v2 and asio (see process.hpp).
 //
-// Each call owns an io_context run on the calling thread, with four waits on
-// it: the child's end (a pidfd), the timeout, and one read loop per output
-// pipe. When the child ends, its group is killed while the child is still an
+// Each call runs its calling thread's io_context (one per thread, reused from
+// command to command) with four waits on it: the child's end (a pidfd), the
+// timeout, and one read loop per output pipe. The child is started by
+// clone_spawn.hpp (clone with CLONE_VM | CLONE_VFORK: no copy of the
+// harness's page tables per command) and then owned by a Boost.Process
+// basic_process. When the child ends, its group is killed while the child is still an
 // unreaped zombie, so the group id cannot have been handed to someone else;
 // then each pipe gives up what it already holds and is closed; then the
 // orphans nobody running can own are killed and reaped (orphan_reaper.hpp).
@@ -22,29 +25,27 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/process/v2/environment.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/stdio.hpp>
 
 #include <fcntl.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
-#include <cstdio>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <shared_mutex>
+#include <span>
 #include <system_error>
 #include <utility>
 
+#include "clone_spawn.hpp"
 #include "duration.hpp"
 #include "orphan_reaper.hpp"
 
@@ -63,7 +64,6 @@ using child_process = bp::basic_process<asio::io_context::executor_type>;
 struct group_slot {
   pid_t pgid = 0;   // for kill_all_running(): 0 before the start and once the child ended
   pid_t child = 0;  // for the orphan sweep: 0 before the start and once reaped
-  std::uint64_t child_start_ticks = 0;
   bool kill_requested = false;
 };
 
@@ -87,7 +87,7 @@ struct slot_registry {
     std::lock_guard lock(mutex);
     std::vector<live_child> out;
     for (const group_slot* slot : slots)
-      if (slot->child > 0) out.push_back({slot->child, slot->child_start_ticks});
+      if (slot->child > 0) out.push_back({slot->child, std::nullopt});  // start read by the sweep if needed
     return out;
   }
 };
@@ -116,13 +116,9 @@ class registered_group {
   // A kill_all_running() that came while the child was starting applies now.
   // Called with the spawn gate held, so no sweep can see the child before.
   void started(pid_t pid) {
-    const auto start = process_start_ticks(pid);  // our unreaped child: the pid is stable
     std::lock_guard lock(slot_registry::get().mutex);
     slot_.pgid = pid;
     slot_.child = pid;
-    // Unknown: 0 makes every orphan look younger than this command, so the
-    // sweep defers them all rather than touching one that may be its.
-    slot_.child_start_ticks = start.value_or(0);
     if (slot_.kill_requested) kill_group(pid);
   }
   // Before reaping: once reaped, the id may belong to a stranger.
@@ -202,68 +198,6 @@ resolved_executable resolve_executable(const command& cmd) {
 
 // ---------------------------------------------------------------- the child
 
-// The fd above stderr that 1.81's launcher whitelists: its exec-error pipe.
-int exec_error_pipe(const std::vector<int>& whitelist) {
-  for (int fd : whitelist)
-    if (fd > STDERR_FILENO) return fd;
-  return -1;
-}
-
-void close_fds_from_3_except(int keep) {
-  if (keep > 3) ::close_range(3, static_cast<unsigned>(keep) - 1, 0);
-  ::close_range(keep >= 3 ? static_cast<unsigned>(keep) + 1 : 3, ~0U, 0);
-}
-
-// The program starts with default dispositions and nothing blocked, whatever
-// the harness does with signals (a signal-handling thread blocks SIGINT, say):
-// ignored signals and the mask would otherwise survive exec.
-void reset_signals() {
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  for (int sig = 1; sig < NSIG; ++sig) ::sigaction(sig, &default_action, nullptr);
-  sigset_t none;
-  ::sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-}
-
-[[noreturn]] void report_exec_error(int fd) {
-  const int err = errno;
-  [[maybe_unused]] const auto n = ::write(fd, &err, sizeof err);  // the launcher reads it as the error
-  ::_exit(127);
-}
-
-// The child's last steps before exec, replacing the tail of 1.81's posix
-// launcher, which (a) closes fds above its error pipe but none between 3 and
-// it (close_handles.ipp compares whitelist[idx] with itself), so any fd open
-// without O_CLOEXEC leaks into the program, including the pipes asio creates
-// for other threads' children; and (b) calls exit(), not _exit(),
-// after a failed execve (boostorg/process#514). It also gives the child its
-// own process group. Runs after process_stdio's dup2s; async-signal-safe calls
-// only, as the parent has other threads.
-//
-// It also asks for SIGKILL when the harness's thread that started the child
-// dies (PR_SET_PDEATHSIG: that thread waits in run_command until the child is
-// reaped), so a harness killed with SIGKILL does not leave its children running.
-struct child_exec {
-  const char* cwd;  // nullptr: stay in the parent's
-  pid_t parent;     // the harness, to notice it died before PR_SET_PDEATHSIG
-
-  template <typename Launcher>
-  [[noreturn]] error_code on_exec_setup(Launcher& launcher, const fs::path& exe,
-                                        const char* const* argv) const {
-    const int report_fd = exec_error_pipe(launcher.fd_whitelist);
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || ::getppid() != parent) ::_exit(127);
-    if (::setpgid(0, 0) != 0 || (cwd != nullptr && ::chdir(cwd) != 0)) report_exec_error(report_fd);
-    close_fds_from_3_except(report_fd);
-    reset_signals();
-    // An aborting target must not drop a core file into the state under test.
-    const rlimit no_core{0, 0};
-    ::setrlimit(RLIMIT_CORE, &no_core);
-    ::execve(exe.c_str(), const_cast<char* const*>(argv), const_cast<char* const*>(launcher.env));
-    report_exec_error(report_fd);
-  }
-};
-
 std::vector<std::string> env_strings(const std::map<std::string, std::string>& env) {
   std::vector<std::string> out;
   for (const auto& [key, value] : env) out.push_back(key + "=" + value);
@@ -290,40 +224,57 @@ struct spawn_result {
   std::string problem;
 };
 
+// Starts the child (clone_spawn.hpp: its own process group, SIGKILL when this
+// thread dies, no descriptor above stderr, default signals, no core file) and
+// hands it to Boost.Process. stdin is /dev/null.
 spawn_result spawn(asio::io_context& ctx, const command& cmd, const fs::path& exe,
                    asio::readable_pipe& out, asio::readable_pipe& err) {
   const std::vector<std::string> env = env_strings(cmd.env);
-  std::vector<const char*> argv = c_strings(cmd.argv);  // argv[0] stays as written
-  bp::process_environment env_setup(env);
+  const std::vector<const char*> envp = c_strings(env);
+  const std::vector<const char*> argv = c_strings(cmd.argv);  // argv[0] stays as written
   // stdio's destructor closes the parent's copies of the pipes' write ends.
   bp::process_stdio stdio{nullptr, out, err};
-  // 1.81 records a failed pipe() here and never checks it itself.
-  if (const auto pipe_ec = stdio.out.ec ? stdio.out.ec : stdio.err.ec)
-    return {{}, "cannot create pipes: " + pipe_ec.message()};
+  // 1.81 records a failed pipe() or open() here and never checks it itself.
+  for (const error_code& ec : {stdio.in.ec, stdio.out.ec, stdio.err.ec})
+    if (ec) return {{}, "cannot create pipes: " + ec.message()};
   const std::string cwd = cmd.cwd.string();
-  bp::posix::default_launcher launcher;
-  error_code ec;
-  std::fflush(nullptr);  // else the child could print the parent's buffered output again
+  const child_plan plan{exe.c_str(),  argv.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(),
+                        {stdio.in.fd, stdio.out.fd, stdio.err.fd}, ::getpid()};
+  const started_child c = start_child(plan);
+  if (c.error != 0) {
+    return {{}, "cannot execute " + exe.string() + ": " + std::system_category().message(c.error)};
+  }
   try {
-    // The executor overload: the io_context one ignores `ec` and throws.
-    auto child = launcher(ctx.get_executor(), ec, exe, argv.data(), env_setup, stdio,
-                          child_exec{cwd.empty() ? nullptr : cwd.c_str(), ::getpid()});
-    if (!ec) return {std::move(child), {}};
-  } catch (const std::exception& e) {  // 1.81 throws if it cannot open its pidfd
-    kill_and_reap(launcher.pid);
+    return {child_process(ctx.get_executor(), c.pid, c.pidfd), {}};
+  } catch (const std::exception& e) {  // asio cannot watch the pidfd
+    ::close(c.pidfd);
+    kill_and_reap(c.pid);
     return {{}, e.what()};
   }
-  kill_and_reap(launcher.pid);  // 1.81 returns without reaping the failed child
-  return {{}, "cannot execute " + exe.string() + ": " + ec.message()};
 }
 
 // ---------------------------------------------------------------- output
+
+// The read buffers of the calling thread's commands, one per output stream,
+// reused: allocated once and never zero-filled (a fresh zero-filled 256 KiB
+// vector per stream was a quarter of the harness's CPU per command). On the
+// heap: callers' stacks may be small.
+struct read_buffers {
+  static constexpr std::size_t size = 256 * 1024;
+  std::unique_ptr<char[]> out{new char[size]}, err{new char[size]};
+
+  static read_buffers& of_this_thread() {
+    thread_local read_buffers buffers;
+    return buffers;
+  }
+};
 
 // Reads one output pipe into a capture_buffer until EOF or, once the child has
 // ended, until the pipe holds nothing more.
 class output_reader {
  public:
-  output_reader(asio::io_context& ctx, std::size_t limit) : pipe_(ctx), capture_(limit) {}
+  output_reader(asio::io_context& ctx, std::size_t limit, char* buffer)
+      : pipe_(ctx), capture_(limit), chunk_(buffer, read_buffers::size) {}
 
   asio::readable_pipe& pipe() { return pipe_; }
   void start() {
@@ -343,7 +294,7 @@ class output_reader {
 
  private:
   void read_more() {
-    pipe_.async_read_some(asio::buffer(chunk_),
+    pipe_.async_read_some(asio::buffer(chunk_.data(), chunk_.size()),
                           [this](const error_code& ec, std::size_t n) { on_read(ec, n); });
   }
 
@@ -375,7 +326,7 @@ class output_reader {
   asio::readable_pipe pipe_;
   capture_buffer capture_;
   bool child_ended_ = false;
-  std::vector<char> chunk_ = std::vector<char>(256 * 1024);  // on the heap: callers' stacks may be small
+  std::span<char> chunk_;  // read_buffers::of_this_thread()'s
 };
 
 // ---------------------------------------------------------------- waiting
@@ -480,6 +431,27 @@ class supervisor {
   int native_status_ = 0;
 };
 
+// The calling thread's io_context, reused from command to command: creating
+// one (epoll, timerfd, eventfd, services) per command cost as much as the
+// event loop itself. A command that ends by an exception may leave handlers
+// queued on it, so run_command then discards it (the next gets a fresh one).
+class thread_context {
+ public:
+  static asio::io_context& get() {
+    std::optional<asio::io_context>& ctx = slot();
+    if (!ctx) ctx.emplace(1);
+    ctx->restart();
+    return *ctx;
+  }
+  static void discard() { slot().reset(); }
+
+ private:
+  static std::optional<asio::io_context>& slot() {
+    thread_local std::optional<asio::io_context> ctx;
+    return ctx;
+  }
+};
+
 command_result run_checked(const command& cmd) {
   command_result result;
   if (auto problem = directory_problem(cmd.cwd); !problem.empty()) {
@@ -492,8 +464,10 @@ command_result run_checked(const command& cmd) {
     return result;
   }
   become_subreaper();
-  asio::io_context ctx;
-  output_reader out(ctx, cmd.capture_limit), err(ctx, cmd.capture_limit);
+  asio::io_context& ctx = thread_context::get();
+  read_buffers& buffers = read_buffers::of_this_thread();
+  output_reader out(ctx, cmd.capture_limit, buffers.out.get());
+  output_reader err(ctx, cmd.capture_limit, buffers.err.get());
   registered_group group;
   if (group.refused()) {
     result.status = not_started("the harness is stopping");
@@ -536,6 +510,7 @@ command_result run_command(const command& cmd) {
   try {
     result = run_checked(cmd);
   } catch (const std::exception& e) {  // resource exhaustion in asio or the launcher
+    thread_context::discard();
     result = {};
     result.status = not_started(e.what());
   }

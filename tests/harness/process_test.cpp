@@ -326,12 +326,24 @@ TEST_CASE("process: the child inherits only stdio") {
     ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
     CHECK(r.out.text == "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
   }
+  SECTION("a core-file limit of 0, whatever the harness's") {
+    // An aborting target must not drop a core file into the state under test.
+    const auto r = run_command(make_command({"/bin/sh", "-c", "ulimit -c; ulimit -H -c"}));
+    CHECK(r.out.text == "0\n0\n");
+  }
+  SECTION("stdin is /dev/null") {
+    const auto r = run_command(make_command({"/usr/bin/readlink", "/proc/self/fd/0"}));
+    CHECK(r.out.text == "/dev/null\n");
+  }
 }
 
 TEST_CASE("process: run_command leaves no descriptor open in the harness") {
   const auto open_fds = [] {
     return std::distance(std::filesystem::directory_iterator("/proc/self/fd"), {});
   };
+  // The first command opens what lasts (the orphan sweep keeps /proc/self/task
+  // and each thread's `children` file open); no command after it may add any.
+  run_command(make_command({"/bin/true"}));
   const auto before = open_fds();
   run_command(make_command({fixture_path("proc_echo"), "0", "out", "err"}));
   run_command(make_command({fixture_path("proc_hang")}, std::chrono::milliseconds(50)));
