@@ -18,8 +18,11 @@
 #include <cerrno>
 #include <charconv>
 #include <csignal>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace crashpoint::harness {
 namespace {
@@ -116,13 +119,90 @@ bool have_children_files() {
   return have;
 }
 
+// /proc/self/task and each thread's `children` file, opened once per process
+// and read again for each sweep (pread at 0 makes a seq_file start over). The
+// sweep follows every command: resolving /proc/self and each path anew made
+// it a tenth of the harness's CPU per command.
+class task_files {
+ public:
+  static task_files& get() {
+    static task_files files;
+    return files;
+  }
+
+  // The children of every thread, or nothing if /proc cannot be read.
+  std::optional<std::vector<pid_t>> children() {
+    std::lock_guard lock(mutex_);
+    if (pid_ != ::getpid()) reopen();  // a forked copy of this process has its own
+    std::map<pid_t, int> seen;
+    const bool listed = list_threads(seen);
+    for (const auto& [tid, fd] : children_fds_)
+      if (fd >= 0) ::close(fd);  // not listed: the thread has ended
+    children_fds_.clear();
+    if (!listed) {
+      for (const auto& [tid, fd] : seen) ::close(fd);
+      return std::nullopt;
+    }
+    children_fds_ = std::move(seen);
+    std::vector<pid_t> out;
+    for (const auto& [tid, fd] : children_fds_) {
+      for (pid_t pid : pids_in(pread_all(fd))) out.push_back(pid);
+    }
+    return out;
+  }
+
+ private:
+  // Each listed thread with its `children` descriptor (kept, or opened now).
+  bool list_threads(std::map<pid_t, int>& out) {
+    if (dir_fd_ < 0 || ::lseek(dir_fd_, 0, SEEK_SET) != 0) return false;
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = ::getdents64(dir_fd_, buf, sizeof buf);
+      if (n <= 0) return n == 0;
+      for (ssize_t at = 0; at < n;) {
+        const auto* e = reinterpret_cast<const dirent64*>(buf + at);
+        at += e->d_reclen;
+        pid_t tid = 0;
+        if (!parse_int(std::string_view(e->d_name), tid) || tid <= 0) continue;
+        if (auto kept = children_fds_.find(tid); kept != children_fds_.end()) {
+          out.emplace(tid, std::exchange(kept->second, -1));
+        } else {
+          const std::string path = std::string(e->d_name) + "/children";
+          const int fd = ::openat(dir_fd_, path.c_str(), O_RDONLY | O_CLOEXEC);
+          if (fd >= 0) out.emplace(tid, fd);
+        }
+      }
+    }
+  }
+
+  static std::string pread_all(int fd) {
+    std::string text;
+    char buf[4096];
+    for (off_t at = 0;;) {
+      const ssize_t n = ::pread(fd, buf, sizeof buf, at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return text;
+      text.append(buf, static_cast<std::size_t>(n));
+      at += n;
+    }
+  }
+
+  void reopen() {
+    if (dir_fd_ >= 0) ::close(dir_fd_);
+    for (const auto& [tid, fd] : children_fds_) ::close(fd);
+    children_fds_.clear();
+    dir_fd_ = ::open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    pid_ = ::getpid();
+  }
+
+  std::mutex mutex_;
+  int dir_fd_ = -1;
+  pid_t pid_ = 0;
+  std::map<pid_t, int> children_fds_;  // -1: moved to the new listing
+};
+
 std::vector<pid_t> children_from_task_files() {
-  std::vector<pid_t> out;
-  for_each_numeric_entry("/proc/self/task", [&](pid_t tid) {
-    const std::string path = "/proc/self/task/" + std::to_string(tid) + "/children";
-    for (pid_t pid : pids_in(read_small_file(path.c_str()))) out.push_back(pid);
-  });
-  return out;
+  return task_files::get().children().value_or(std::vector<pid_t>{});
 }
 
 std::vector<pid_t> children_from_proc_scan() {
@@ -134,10 +214,14 @@ std::vector<pid_t> children_from_proc_scan() {
   return out;
 }
 
-std::vector<proc_entry> children_of_this_process() {
+// This process's children other than `skip` (commands still running, whose
+// /proc entries need not be read), with their /proc/PID/stat.
+template <typename Skip>
+std::vector<proc_entry> children_of_this_process(Skip skip) {
   const pid_t self = ::getpid();
   std::vector<proc_entry> out;
   for (pid_t pid : list_children()) {
+    if (skip(pid)) continue;
     if (auto e = read_stat(pid); e && e->ppid == self) out.push_back(*e);
   }
   return out;
@@ -171,22 +255,31 @@ std::optional<std::uint64_t> process_start_ticks(pid_t pid) {
   return std::nullopt;
 }
 
+// The earliest start of the running commands' children.
+std::uint64_t oldest_start(const std::vector<live_child>& running) {
+  std::uint64_t oldest = UINT64_MAX;
+  for (const live_child& c : running) {
+    oldest = std::min(oldest, c.start_ticks ? *c.start_ticks : process_start_ticks(c.pid).value_or(0));
+  }
+  return oldest;
+}
+
 orphan_count kill_orphans(const std::vector<live_child>& running) {
   const pid_t own_group = ::getpgrp();
-  std::uint64_t oldest_running = UINT64_MAX;
-  for (const live_child& c : running) oldest_running = std::min(oldest_running, c.start_ticks);
   const auto is_running = [&](pid_t pid) {
     return std::any_of(running.begin(), running.end(), [&](const live_child& c) { return c.pid == pid; });
   };
+  std::optional<std::uint64_t> oldest_running;  // read once, and only if an orphan is found
 
   orphan_count count;
   for (;;) {
     std::vector<pid_t> victims;
     count.deferred = 0;
-    for (const proc_entry& child : children_of_this_process()) {
-      if (is_running(child.pid) || child.pgid == own_group) continue;
+    for (const proc_entry& child : children_of_this_process(is_running)) {
+      if (child.pgid == own_group) continue;
       const bool dead = child.state == 'Z' || child.state == 'X';
-      if (!dead && child.start_ticks >= oldest_running) {
+      if (!oldest_running) oldest_running = oldest_start(running);
+      if (!dead && child.start_ticks >= *oldest_running) {
         ++count.deferred;
         continue;
       }

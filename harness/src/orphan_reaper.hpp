@@ -29,7 +29,10 @@ namespace crashpoint::harness {
 // A command's child that has not been reaped yet.
 struct live_child {
   pid_t pid = 0;
-  std::uint64_t start_ticks = 0;  // when it started: /proc/PID/stat `starttime`
+  // When it started: /proc/PID/stat `starttime`. Unset: kill_orphans reads it
+  // only if it finds an orphan (the common case has none, and reading it for
+  // every command cost as much as the sweep); unreadable then counts as 0.
+  std::optional<std::uint64_t> start_ticks;
 };
 
 // Where the children of this process are listed from: the kernel's
