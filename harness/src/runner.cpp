@@ -88,8 +88,10 @@ bool run_crash(run_context& ctx, const run_spec& run, run_result& r) {
   const crash_step& crash = run.scen->crash;
   const command_result res =
       ctx.run("crash", crash.argv, ctx.arming_env(run.checkpoint, ctx.dirs().trace));
-  r.trace = read_all(ctx.dirs().trace);
-  const crash_verdict v = judge_crash(predict_crash(*run.target, crash, run.checkpoint), res, r.trace);
+  // Only the verdict needs the trace: kept in the result until the end of the
+  // session, the traces of an exploration would grow with the square of its points.
+  const crash_verdict v =
+      judge_crash(predict_crash(*run.target, crash, run.checkpoint), res, read_all(ctx.dirs().trace));
   if (v.outcome == crash_outcome::confirmed) return true;
   fail_crash(r, v, "crash command", res);
   return false;
@@ -222,6 +224,15 @@ void run_discovery(run_context& ctx, const run_spec& run, run_result& r) {
   r.details.push_back(output_tail(res));
 }
 
+bool stopped(const run_options& opts) { return opts.stop != nullptr && opts.stop->load(); }
+
+// Whether the run's folder stays for the user. Once false it stays false (the
+// stop flag is never cleared).
+bool kept(const run_result& r, const run_options& opts) {
+  return !stopped(opts) &&
+         (opts.keep == keep_policy::all || (opts.keep == keep_policy::failed && !r.passed));
+}
+
 template <typename Phases>
 run_result execute(const run_spec& run, const temp_root& root, const run_options& opts,
                    Phases phases) {
@@ -240,16 +251,20 @@ run_result execute(const run_spec& run, const temp_root& root, const run_options
     } catch (const std::exception& e) {
       fail(r, failure_kind::harness_error, e.what());
     }
-    ctx.write_state();
+    // The complete state is for a kept folder's reader; commands that received
+    // CRASHPOINT_STATE had theirs written before they started.
+    if (kept(r, opts)) ctx.write_state();
     r.reproduce = ctx.reproduction();
   } catch (const std::exception& e) {
     fail(r, failure_kind::harness_error, std::string("cannot prepare the run: ") + e.what());
   }
-  const bool stopped = opts.stop != nullptr && opts.stop->load();
-  const bool keep = !stopped && (opts.keep == keep_policy::all ||
-                                 (opts.keep == keep_policy::failed && !r.passed));
-  if (!keep && !r.run_dir.empty()) {
-    root.remove(r.run_dir);
+  if (!kept(r, opts) && !r.run_dir.empty()) {
+    // Stopped: no run comes after this one to take the folder.
+    if (stopped(opts)) {
+      root.remove(r.run_dir);
+    } else {
+      root.recycle(r.run_dir);
+    }
     r.run_dir.clear();
   }
   r.duration = clock::now() - start;

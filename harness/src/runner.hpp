@@ -61,7 +61,7 @@ struct run_result {
   std::string reproduce;             // shell commands that replay the run by hand
   fs::path run_dir;                  // kept, or empty when removed
   std::chrono::nanoseconds duration{};
-  std::string trace;           // the crash command's trace (discovery runs)
+  std::string trace;           // the traced command's trace: discovery runs only
   std::string recovery_trace;  // recovery's trace, with run_options::trace_recovery
 };
 

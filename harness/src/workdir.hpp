@@ -23,14 +23,43 @@
 //   - gives the harness's own directories back the owner's rwx bits it needs
 //     (through the descriptor, never through a name).
 //
+// Recycling. Creating and removing the five directories of a run is most of
+// what a run folder costs: on a disk that discards freed blocks synchronously,
+// each rmdir waits milliseconds. So a run folder that is not kept is recycled
+// instead: renamed to a spare name in the root (`.spare-N`), emptied down to
+// its four directories, and renamed to the next run's name by make_run_dirs.
+// A recycled folder must be indistinguishable from a fresh one, so
+//   - everything in it but work/ home/ tmp/ logs/ is removed, and everything
+//     in those four, by the same walk as remove() (no link followed, mode-000
+//     folders opened through O_PATH);
+//   - the five directories get back the mode of a fresh run folder (as the
+//     first fresh one was made: mkdir 0777 & umask), and must then match it
+//     in owner, group, size, inode flags and extended attributes (ACLs); a
+//     directory that grew (ext4 never shrinks one), a link or file in place of
+//     one of the four, or an incomplete emptying: the folder is removed
+//     instead, and the next run gets a fresh one;
+//   - a folder is reused only once no process can still be inside it: one
+//     that outlived its run (a daemon the orphan sweep has not killed yet
+//     because another run's command was running when it started,
+//     orphan_reaper.hpp) could otherwise write into the next run's workdir
+//     through its working directory. The harness is a child subreaper, so every
+//     such process descends from one of its children. A folder is emptied as
+//     soon as its run ends; if the harness has a child then, the folder waits,
+//     and is emptied again and reused once the harness is seen with no child
+//     at all (at -j1 that is right away, at -jN when no other worker is in a
+//     command; past 16 folders waiting, the oldest is removed instead).
+//     Without the subreaper nothing is recycled.
+//
 //   const temp_root root;                          // $TMPDIR/crashpoint-k3J9aQ
 //   run_dirs d = root.make_run_dirs(2, "deposit@deposit_after_intent");
 //   root.write_file(d.logs / "1-crash.out", text);  // never through a link
-//   root.remove(d.dir);                             // whatever the target left
-//   root.remove_if_empty();
+//   root.recycle(d.dir);                            // emptied for the next run, or removed
+//   root.remove(d.dir);                             // or: gone, whatever the target left
+//   root.remove_if_empty();                         // the spares, then the root if empty
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -52,9 +81,10 @@ class temp_root {
 
   const fs::path& path() const { return root_; }
 
-  // Creates the directories of run number `index` named after `id`. Throws if
-  // they cannot be made, or if the root is no longer at path() (a target
-  // moved or removed it: paths under path() would lead elsewhere).
+  // Creates the directories of run number `index` named after `id` (or renames
+  // a recycled folder to that name). Throws if they cannot be made, or if the
+  // root is no longer at path() (a target moved or removed it: paths under
+  // path() would lead elsewhere). Safe from several threads.
   run_dirs make_run_dirs(std::size_t index, const std::string& id) const;
 
   // Removes `p` (a directory with everything in it, or a file or a symbolic
@@ -63,7 +93,16 @@ class temp_root {
   // when it is gone (or was never there); false when refused or incomplete.
   bool remove(const fs::path& p) const;
 
-  // Removes the root itself if nothing was kept in it.
+  // Parks the run folder `run_dir` (one that make_run_dirs made) for a later
+  // make_run_dirs, to be emptied as described above; removes it as remove()
+  // does when it is not a directory right in the root, when nothing can be
+  // recycled (no subreaper, no fresh folder made yet) or when it cannot be
+  // made like new. True when it is gone from its name (parked or removed);
+  // false when refused or left in place. Safe from several threads.
+  bool recycle(const fs::path& run_dir) const;
+
+  // Removes the parked folders, then the root itself if nothing was kept in
+  // it. Call it once no run is under way.
   void remove_if_empty() const;
 
   // Writes `text` to the file `file` strictly inside the root, as a new file:
@@ -77,6 +116,8 @@ class temp_root {
   int root_fd_ = -1;    // the root directory, wherever its path leads later
   int parent_fd_ = -1;  // the directory it was created in
   std::string name_;    // its name there
+  class spare_list;     // the parked folders (workdir.cpp)
+  std::unique_ptr<spare_list> spares_;
 };
 
 // Copies the folder `from` into `to` recursively. Symbolic links are copied as

@@ -1,13 +1,19 @@
 // workdir_test.cpp: temp_root deletes and writes only strictly inside its own
 // folder, never through a symbolic link, and removes whatever a target left
-// there (mode-000 folders, links out, very deep trees).
+// there (mode-000 folders, links out, very deep trees). A recycled run folder
+// is like a fresh one, and is reused only when no process can be inside it.
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 
+#include "orphan_reaper.hpp"
 #include "spawn.hpp"
 #include "workdir.hpp"
 
@@ -208,4 +214,210 @@ TEST_CASE("workdir: write_file writes only inside the root, as a new file") {
     CHECK_FALSE(root.write_file(root.path() / ".." / "x", "x"));
   }
   CHECK(outside.intact());
+}
+
+// ---------------------------------------------------------------- recycling
+
+namespace {
+
+using crashpoint::harness::run_dirs;
+
+// The modes of a run's five folders.
+std::vector<fs::perms> modes_of(const run_dirs& d) {
+  return {perms_of(d.dir), perms_of(d.work), perms_of(d.home), perms_of(d.tmp), perms_of(d.logs)};
+}
+
+std::vector<std::string> names_in(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// A descriptor that keeps a folder's inode alive, so that no folder made
+// later can get its number: the same number later means the same folder.
+struct held_dir {
+  int fd;
+  explicit held_dir(const fs::path& p) : fd(::open(p.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
+  ~held_dir() { ::close(fd); }
+  held_dir(const held_dir&) = delete;
+  held_dir& operator=(const held_dir&) = delete;
+  bool is(const fs::path& p) const {
+    struct stat held {}, now {};
+    return ::fstat(fd, &held) == 0 && ::stat(p.c_str(), &now) == 0 && held.st_nlink > 0 &&
+           held.st_dev == now.st_dev && held.st_ino == now.st_ino;
+  }
+};
+
+// What a run folder holds for its next run: its four folders, empty, with the
+// modes of a fresh run folder.
+void check_like_new(const run_dirs& d, const std::vector<fs::perms>& fresh_modes) {
+  CHECK(names_in(d.dir) == std::vector<std::string>{"home", "logs", "tmp", "work"});
+  for (const fs::path& sub : {d.work, d.home, d.tmp, d.logs}) {
+    INFO(sub);
+    CHECK(fs::is_directory(fs::symlink_status(sub)));
+    CHECK(fs::is_empty(sub));
+  }
+  CHECK(modes_of(d) == fresh_modes);
+}
+
+// A target's mess: files and folders everywhere, links out of the root, a
+// mode-000 folder, and its run's folders chmodded.
+void leave_a_mess(const run_dirs& d, const fs::path& outside) {
+  write(d.work / "a" / "b" / "file", "x");
+  write(d.work / "locked" / "file", "x");
+  fs::create_directory_symlink(outside, d.work / "out");
+  fs::create_symlink(outside / "precious.txt", d.work / "precious");
+  write(d.home / ".config" / "tool", "h");
+  write(d.tmp / "scratch", "t");
+  fs::create_directory_symlink(outside, d.tmp / "out");
+  write(d.logs / "1-crash.out", "out");
+  write(d.state, "{}");
+  write(d.trace, "trace");
+  write(d.before / "data", "before");
+  write(d.dir / "written-by-target" / "f", "f");
+  fs::permissions(d.work / "locked", fs::perms::none);
+  fs::permissions(d.work, fs::perms::none);
+  fs::permissions(d.home, fs::perms::owner_read);
+  fs::permissions(d.dir, fs::perms::owner_read | fs::perms::owner_exec);
+}
+
+}  // namespace
+
+TEST_CASE("workdir: recycle empties a run folder a target messed up, and the next run gets it under its own name") {
+  const temp_dir area;
+  const scoped_tmpdir tmp(area.path());
+  REQUIRE(crashpoint::harness::become_subreaper());
+  const temp_root root;
+  const outside_folder outside;
+  const auto first = root.make_run_dirs(0, "first");
+  const auto fresh_modes = modes_of(first);
+  const held_dir first_dir(first.dir);
+  leave_a_mess(first, outside.path);
+
+  CHECK(root.recycle(first.dir));
+  CHECK_FALSE(fs::exists(fs::symlink_status(first.dir)));
+  CHECK(outside.intact());
+
+  const auto second = root.make_run_dirs(1, "second@cp");
+  CHECK(second.dir == root.path() / "0002-second@cp");
+  CHECK(first_dir.is(second.dir));  // recycled, not made anew
+  check_like_new(second, fresh_modes);
+  CHECK(names_in(root.path()) == std::vector<std::string>{"0002-second@cp"});
+
+  // And again, from the recycled folder.
+  leave_a_mess(second, outside.path);
+  CHECK(root.recycle(second.dir));
+  const auto third = root.make_run_dirs(2, "third");
+  CHECK(first_dir.is(third.dir));
+  check_like_new(third, fresh_modes);
+  CHECK(outside.intact());
+}
+
+TEST_CASE("workdir: a run folder whose own folders a target replaced is removed, not recycled") {
+  const temp_dir area;
+  const scoped_tmpdir tmp(area.path());
+  REQUIRE(crashpoint::harness::become_subreaper());
+  const temp_root root;
+  const outside_folder outside;
+  const auto first = root.make_run_dirs(0, "first");
+  const auto fresh_modes = modes_of(first);
+  const held_dir first_dir(first.dir);
+
+  SECTION("work/ is a link out of the root") {
+    fs::remove_all(first.work);
+    fs::create_directory_symlink(outside.path, first.work);
+  }
+  SECTION("home/ and tmp/ are gone") {
+    fs::remove_all(first.home);
+    fs::remove_all(first.tmp);
+  }
+  SECTION("logs/ is a file") {
+    fs::remove_all(first.logs);
+    write(first.logs, "not a folder");
+  }
+  SECTION("the run folder itself is a link out of the root") {
+    fs::remove_all(first.dir);
+    fs::create_directory_symlink(outside.path, first.dir);
+  }
+  CHECK(root.recycle(first.dir));
+  CHECK_FALSE(fs::exists(fs::symlink_status(first.dir)));
+  CHECK(fs::is_empty(root.path()));  // no spare kept
+  CHECK(outside.intact());
+
+  const auto second = root.make_run_dirs(1, "second");
+  CHECK_FALSE(first_dir.is(second.dir));
+  check_like_new(second, fresh_modes);
+}
+
+TEST_CASE("workdir: recycle refuses what is not inside the root and removes what is not a run folder") {
+  const temp_dir area;
+  const scoped_tmpdir tmp(area.path());
+  REQUIRE(crashpoint::harness::become_subreaper());
+  const temp_root root;
+  const outside_folder outside;
+  const auto run = root.make_run_dirs(0, "run");
+  CHECK_FALSE(root.recycle(root.path()));
+  CHECK_FALSE(root.recycle(outside.path));
+  CHECK_FALSE(root.recycle(root.path() / ".." / outside.path.lexically_relative(root.path().parent_path())));
+  CHECK(root.recycle(run.work));  // not right in the root: removed as remove() would
+  CHECK_FALSE(fs::exists(run.work));
+  CHECK(outside.intact());
+}
+
+TEST_CASE("workdir: remove_if_empty removes the recycled folders, and then the root") {
+  const temp_dir area;
+  const scoped_tmpdir tmp(area.path());
+  REQUIRE(crashpoint::harness::become_subreaper());
+  const temp_root root;
+  const auto a = root.make_run_dirs(0, "a");
+  const auto b = root.make_run_dirs(1, "b");
+
+  SECTION("nothing kept: the root goes") {
+    CHECK(root.recycle(a.dir));
+    CHECK(root.recycle(b.dir));
+    CHECK(names_in(root.path()).size() == 2);  // parked for later runs
+    root.remove_if_empty();
+    CHECK(fs::is_empty(area.path()));
+  }
+  SECTION("a kept run: only the spares go") {
+    CHECK(root.recycle(a.dir));
+    root.remove_if_empty();
+    CHECK(names_in(root.path()) == std::vector<std::string>{"0002-b"});
+  }
+}
+
+TEST_CASE("workdir: a run folder is not reused while a process that may be inside it lives, and is emptied again") {
+  const temp_dir area;
+  const scoped_tmpdir tmp(area.path());
+  REQUIRE(crashpoint::harness::become_subreaper());
+  const temp_root root;
+  const auto first = root.make_run_dirs(0, "first");
+  const auto fresh_modes = modes_of(first);
+  const held_dir first_dir(first.dir);
+  // A daemon's working directory: it outlives the run.
+  const int daemon_cwd = ::open(first.work.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  REQUIRE(daemon_cwd >= 0);
+  const pid_t daemon = ::fork();
+  REQUIRE(daemon >= 0);
+  if (daemon == 0) {
+    ::pause();
+    ::_exit(0);
+  }
+
+  write(first.work / "data", "the run's data");
+  CHECK(root.recycle(first.dir));
+  CHECK(::faccessat(daemon_cwd, "data", F_OK, 0) != 0);  // emptied at once all the same
+  const auto second = root.make_run_dirs(1, "second");
+  CHECK_FALSE(first_dir.is(second.dir));  // a fresh one: the daemon may still write
+  const int late = ::openat(daemon_cwd, "written-late", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  CHECK(late >= 0);
+  ::close(late);
+
+  ::kill(daemon, SIGKILL);
+  CHECK(::waitpid(daemon, nullptr, 0) == daemon);
+  const auto third = root.make_run_dirs(2, "third");
+  CHECK(first_dir.is(third.dir));  // now nothing can be inside it
+  check_like_new(third, fresh_modes);
+  ::close(daemon_cwd);
 }
