@@ -57,8 +57,8 @@ command_result run_context::run(const std::string& phase, const std::vector<std:
   const std::string stem = std::to_string(result_.steps.size() + 1) + "-" + phase;
   step.stdout_path = dirs_.logs / (stem + ".out");
   step.stderr_path = dirs_.logs / (stem + ".err");
-  root_.write_file(step.stdout_path, r.out.text);
-  root_.write_file(step.stderr_path, r.err.text);
+  unwritten_logs_.push_back({step.stdout_path, r.out.text});
+  unwritten_logs_.push_back({step.stderr_path, r.err.text});
   step.status = r.status;
   step.duration = r.duration;
   result_.steps.push_back(std::move(step));
@@ -106,11 +106,18 @@ void run_context::fresh_before_dir() const {
   fs::create_directory(dirs_.before);
 }
 
+void run_context::write_logs() const {
+  for (const unwritten_log& log : unwritten_logs_) root_.write_file(log.file, log.text);
+  unwritten_logs_.clear();
+}
+
 void run_context::write_state() const {
+  write_logs();
   root_.write_file(dirs_.state, state_json(run_, dirs_, result_.steps));
 }
 
 std::vector<std::string> run_context::run_cpp(const std::string& name) const {
+  write_logs();  // the steps it is given name them
   std::vector<step_report> steps;
   for (const step_record& s : result_.steps) steps.push_back(to_public(s));
   return run_cpp_assertion(name, dirs_.work, sc_.name, run_.checkpoint, steps);

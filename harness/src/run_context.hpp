@@ -3,6 +3,13 @@
 // It owns the run's directories and environment, runs each command in the
 // workdir (recording it as a step, with its output in logs/), and can replay
 // the run's commands as shell lines for a failure report.
+//
+// A step's log files are written when something may read them: before a
+// command that gets CRASHPOINT_STATE (which names them), before a C++
+// assertion, and with the final state of a kept folder (write_state()). The
+// logs of a passed run's last steps, which nothing reads before its folder is
+// recycled, are never written: on ext4 creating a file was the largest part of
+// the harness's own time per run (docs/performance.md).
 #pragma once
 
 #include <atomic>
@@ -39,6 +46,7 @@ class run_context {
 
   // Shell lines that replay the run by hand from a fresh directory.
   std::string reproduction() const;
+  // Writes state.json, after the log files it names.
   void write_state() const;
   // A fresh, real before/ folder for `unchanged` snapshots: whatever a setup
   // step may have put at that name (a link out of the root, say) is removed.
@@ -46,6 +54,8 @@ class run_context {
   std::vector<std::string> run_cpp(const std::string& name) const;
 
  private:
+  void write_logs() const;
+
   const run_spec& run_;
   const temp_root& root_;  // writes go through it: never through a planted link
   const suite& s_;
@@ -57,6 +67,11 @@ class run_context {
   placeholder_values values_;
   clean_env clean_;
   env_map user_env_;
+  struct unwritten_log {
+    fs::path file;
+    std::string text;
+  };
+  mutable std::vector<unwritten_log> unwritten_logs_;
 };
 
 std::string command_text(const std::vector<std::string>& argv);
