@@ -67,6 +67,8 @@ namespace crashpoint::harness {
 
 namespace fs = std::filesystem;
 
+class spare_folders;  // spare_folders.hpp
+
 struct run_dirs {
   fs::path dir, work, home, tmp, logs, before, trace, state;
 };
@@ -116,8 +118,7 @@ class temp_root {
   int root_fd_ = -1;    // the root directory, wherever its path leads later
   int parent_fd_ = -1;  // the directory it was created in
   std::string name_;    // its name there
-  class spare_list;     // the parked folders (workdir.cpp)
-  std::unique_ptr<spare_list> spares_;
+  std::unique_ptr<spare_folders> spares_;  // the recycled run folders
 };
 
 // Copies the folder `from` into `to` recursively. Symbolic links are copied as
