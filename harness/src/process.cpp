@@ -10,9 +10,9 @@
 // then each pipe gives up what it already holds and is closed; then the
 // orphans nobody running can own are killed and reaped (orphan_reaper.hpp).
 //
-// Every call is registered from before its fork until its child is reaped, so
+// Every call is registered from before its clone until its child is reaped, so
 // that kill_all_running() reaches it and the orphan sweep leaves it alone.
-// Forks hold the spawn gate shared and the sweep holds it exclusively: a child
+// Clones hold the spawn gate shared and the sweep holds it exclusively: a child
 // that exists but is not registered yet is never mistaken for an orphan.
 #include "process.hpp"
 
@@ -60,7 +60,7 @@ using child_process = bp::basic_process<asio::io_context::executor_type>;
 
 // ---------------------------------------------------------------- registry
 
-// One run_command call, registered from before the fork until it returns.
+// One run_command call, registered from before the clone until it returns.
 struct group_slot {
   pid_t pgid = 0;   // for kill_all_running(): 0 before the start and once the child ended
   pid_t child = 0;  // for the orphan sweep: 0 before the start and once reaped
@@ -76,7 +76,7 @@ struct slot_registry {
   std::mutex mutex;
   std::set<group_slot*> slots;
   bool stopping = false;  // stop_all_commands() was called
-  // Shared by each fork until its child is registered; exclusive for a sweep.
+  // Shared by each clone until its child is registered; exclusive for a sweep.
   std::shared_mutex spawn_gate;
   static slot_registry& get() {
     static slot_registry registry;

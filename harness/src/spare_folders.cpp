@@ -77,14 +77,20 @@ bool make_like(int fd, const dir_identity& fresh) {
   return ::fchmod(fd, fresh.mode) == 0 && identity_of(fd) == fresh;
 }
 
+// Whether this process is a child subreaper (run_command makes it one): only
+// then does every process a run started descend from one of its children.
+bool is_subreaper() {
+  int subreaper = 0;
+  return ::prctl(PR_GET_CHILD_SUBREAPER, &subreaper) == 0 && subreaper != 0;
+}
+
 // Whether no process started by a run can still be inside a run folder: this
 // process is a child subreaper, so each of them descends from one of its
 // children (a process whose parent dies is re-parented here), and the kernel
 // says it has none at all (ECHILD), running or zombie, of any of its threads.
 // WNOHANG | WNOWAIT: nothing waits, nothing is reaped.
 bool no_process_can_be_inside() {
-  int subreaper = 0;
-  if (::prctl(PR_GET_CHILD_SUBREAPER, &subreaper) != 0 || subreaper == 0) return false;
+  if (!is_subreaper()) return false;
   siginfo_t info{};
   return ::waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT | __WALL) != 0 && errno == ECHILD;
 }
@@ -92,9 +98,7 @@ bool no_process_can_be_inside() {
 }  // namespace
 
 bool spare_folders::can_recycle() const {
-  int subreaper = 0;
-  if (::prctl(PR_GET_CHILD_SUBREAPER, &subreaper) != 0 || subreaper == 0) return false;
-  return fresh().has_value();
+  return is_subreaper() && fresh().has_value();
 }
 
 void spare_folders::note_fresh(int run_fd, int work_fd) {
