@@ -282,13 +282,19 @@ void leave_a_mess(const run_dirs& d, const fs::path& outside) {
   fs::permissions(d.dir, fs::perms::owner_read | fs::perms::owner_exec);
 }
 
+// A temporary root in a folder of its own, in a process that is a child
+// subreaper (run_command makes the harness one): the conditions recycling needs.
+struct recycling_root {
+  recycling_root() { REQUIRE(subreaper); }
+  const bool subreaper = crashpoint::harness::become_subreaper();
+  const temp_dir area;
+  const scoped_tmpdir tmp{area.path()};
+  const temp_root root;
+};
+
 }  // namespace
 
-TEST_CASE("workdir: recycle empties a run folder a target messed up, and the next run gets it under its own name") {
-  const temp_dir area;
-  const scoped_tmpdir tmp(area.path());
-  REQUIRE(crashpoint::harness::become_subreaper());
-  const temp_root root;
+TEST_CASE_METHOD(recycling_root, "workdir: recycle empties a run folder a target messed up, and the next run gets it under its own name") {
   const outside_folder outside;
   const auto first = root.make_run_dirs(0, "first");
   const auto fresh_modes = modes_of(first);
@@ -314,11 +320,7 @@ TEST_CASE("workdir: recycle empties a run folder a target messed up, and the nex
   CHECK(outside.intact());
 }
 
-TEST_CASE("workdir: a run folder whose own folders a target replaced is removed, not recycled") {
-  const temp_dir area;
-  const scoped_tmpdir tmp(area.path());
-  REQUIRE(crashpoint::harness::become_subreaper());
-  const temp_root root;
+TEST_CASE_METHOD(recycling_root, "workdir: a run folder whose own folders a target replaced is removed, not recycled") {
   const outside_folder outside;
   const auto first = root.make_run_dirs(0, "first");
   const auto fresh_modes = modes_of(first);
@@ -350,11 +352,7 @@ TEST_CASE("workdir: a run folder whose own folders a target replaced is removed,
   check_like_new(second, fresh_modes);
 }
 
-TEST_CASE("workdir: recycle refuses what is not inside the root and removes what is not a run folder") {
-  const temp_dir area;
-  const scoped_tmpdir tmp(area.path());
-  REQUIRE(crashpoint::harness::become_subreaper());
-  const temp_root root;
+TEST_CASE_METHOD(recycling_root, "workdir: recycle refuses what is not inside the root and removes what is not a run folder") {
   const outside_folder outside;
   const auto run = root.make_run_dirs(0, "run");
   CHECK_FALSE(root.recycle(root.path()));
@@ -365,11 +363,7 @@ TEST_CASE("workdir: recycle refuses what is not inside the root and removes what
   CHECK(outside.intact());
 }
 
-TEST_CASE("workdir: remove_if_empty removes the recycled folders, and then the root") {
-  const temp_dir area;
-  const scoped_tmpdir tmp(area.path());
-  REQUIRE(crashpoint::harness::become_subreaper());
-  const temp_root root;
+TEST_CASE_METHOD(recycling_root, "workdir: remove_if_empty removes the recycled folders, and then the root") {
   const auto a = root.make_run_dirs(0, "a");
   const auto b = root.make_run_dirs(1, "b");
 
@@ -387,11 +381,7 @@ TEST_CASE("workdir: remove_if_empty removes the recycled folders, and then the r
   }
 }
 
-TEST_CASE("workdir: a run folder is not reused while a process that may be inside it lives, and is emptied again") {
-  const temp_dir area;
-  const scoped_tmpdir tmp(area.path());
-  REQUIRE(crashpoint::harness::become_subreaper());
-  const temp_root root;
+TEST_CASE_METHOD(recycling_root, "workdir: a run folder is not reused while a process that may be inside it lives, and is emptied again") {
   const auto first = root.make_run_dirs(0, "first");
   const auto fresh_modes = modes_of(first);
   const held_dir first_dir(first.dir);
