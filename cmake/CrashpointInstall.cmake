@@ -12,11 +12,13 @@
 #   include/crashpoint/*.h, *.hpp
 #   lib/libcrashpoint.a, lib/libcrashpoint_harness.a
 #   lib/cmake/crashpoint/   crashpointConfig.cmake, crashpointConfigVersion.cmake,
-#                           crashpointTargets*.cmake, CrashpointScenarios.cmake
+#                           crashpointCheckpointTargets*.cmake (crashpoint::checkpoint),
+#                           crashpointHarnessTargets*.cmake (::harness, ::crashpoint),
+#                           CrashpointScenarios.cmake
 #   lib/pkgconfig/crashpoint.pc
 #
-# Included from the top-level CMakeLists.txt after the targets exist. Nothing
-# here changes how anything builds.
+# Included from the top-level CMakeLists.txt after the targets exist, when
+# CRASHPOINT_INSTALL is ON. Nothing here changes how anything builds.
 include(CMakePackageConfigHelpers)
 
 set(CRASHPOINT_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/crashpoint" CACHE STRING
@@ -25,17 +27,26 @@ set(CRASHPOINT_INSTALL_PKGCONFIGDIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig" CACHE ST
     "Where crashpoint.pc is installed, relative to the prefix")
 mark_as_advanced(CRASHPOINT_INSTALL_CMAKEDIR CRASHPOINT_INSTALL_PKGCONFIGDIR)
 
-# Targets: one export set, every target under the crashpoint:: namespace through
-# its EXPORT_NAME (checkpoint, harness, crashpoint).
-set(crashpoint_install_targets crashpoint_checkpoint)
-if(TARGET crashpoint_harness)
-  list(APPEND crashpoint_install_targets crashpoint_harness crashpoint)
-endif()
-install(TARGETS ${crashpoint_install_targets}
-  EXPORT crashpointTargets
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT crashpoint_runtime
+# Targets: two export sets, so that the package config imports the harness (and
+# finds its dependencies) only when asked to. Every target is under the
+# crashpoint:: namespace through its EXPORT_NAME (checkpoint, harness, crashpoint).
+install(TARGETS crashpoint_checkpoint
+  EXPORT crashpointCheckpointTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT crashpoint_development
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT crashpoint_development)
+install(EXPORT crashpointCheckpointTargets
+  NAMESPACE crashpoint::
+  DESTINATION ${CRASHPOINT_INSTALL_CMAKEDIR} COMPONENT crashpoint_development)
+if(TARGET crashpoint_harness)
+  install(TARGETS crashpoint_harness crashpoint
+    EXPORT crashpointHarnessTargets
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT crashpoint_runtime
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT crashpoint_development
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT crashpoint_development)
+  install(EXPORT crashpointHarnessTargets
+    NAMESPACE crashpoint::
+    DESTINATION ${CRASHPOINT_INSTALL_CMAKEDIR} COMPONENT crashpoint_development)
+endif()
 
 # Public headers only: lib/include/crashpoint and harness/include/crashpoint.
 # The harness's internal headers stay in harness/src and are never installed.
@@ -47,10 +58,6 @@ if(TARGET crashpoint_harness)
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT crashpoint_development
     FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
 endif()
-
-install(EXPORT crashpointTargets
-  NAMESPACE crashpoint::
-  DESTINATION ${CRASHPOINT_INSTALL_CMAKEDIR} COMPONENT crashpoint_development)
 
 # The package config: finds the dependencies, imports the targets, defines
 # crashpoint_add_scenarios. CRASHPOINT_PACKAGE_HAS_HARNESS tells it whether the

@@ -7,6 +7,7 @@
 cmake_minimum_required(VERSION 3.25)
 
 set(prefix ${WORK_DIR}/prefix)
+set(checkpoint_only_source_dir ${CMAKE_CURRENT_LIST_DIR}/checkpoint_only)
 # Kept run directories (the harness's --keep failed) stay under WORK_DIR too.
 file(MAKE_DIRECTORY ${WORK_DIR}/tmp)
 set(ENV{TMPDIR} ${WORK_DIR}/tmp)
@@ -67,6 +68,24 @@ function(configure_consumer name)
   set(consumer_build ${dir}/build PARENT_SCOPE)
 endfunction()
 
+# The harness's dependencies: a consumer that asks only for the checkpoint
+# library is configured with each of them unfindable, and so is Threads, whose
+# module needs a compiler (the package must not look for any of them).
+set(harness_deps_unfindable)
+foreach(p Threads Boost fmt nlohmann_json tomlplusplus CLI11)
+  list(APPEND harness_deps_unfindable -DCMAKE_DISABLE_FIND_PACKAGE_${p}=ON)
+endforeach()
+
+# Configures and builds checkpoint_only/ (find_package in a project(NONE)) against
+# the package under `package_prefix`; extra arguments go to its configure.
+function(build_checkpoint_only name package_prefix)
+  set(dir ${WORK_DIR}/${name})
+  file(REMOVE_RECURSE ${dir})
+  run("configuring checkpoint_only (${name})" ${CMAKE_COMMAND} -S ${checkpoint_only_source_dir}
+      -B ${dir} ${tools} -DCMAKE_PREFIX_PATH=${package_prefix} ${harness_deps_unfindable} ${ARGN})
+  build_consumer(${dir})
+endfunction()
+
 function(build_consumer build)
   run("building the consumer" ${CMAKE_COMMAND} --build ${build} --parallel ${build_config_args})
 endfunction()
@@ -112,7 +131,8 @@ if(STEP STREQUAL "install")
             ${INSTALL_LIBDIR}/pkgconfig/crashpoint.pc
             ${INSTALL_LIBDIR}/cmake/crashpoint/crashpointConfig.cmake
             ${INSTALL_LIBDIR}/cmake/crashpoint/crashpointConfigVersion.cmake
-            ${INSTALL_LIBDIR}/cmake/crashpoint/crashpointTargets.cmake
+            ${INSTALL_LIBDIR}/cmake/crashpoint/crashpointCheckpointTargets.cmake
+            ${INSTALL_LIBDIR}/cmake/crashpoint/crashpointHarnessTargets.cmake
             ${INSTALL_LIBDIR}/cmake/crashpoint/CrashpointScenarios.cmake)
     if(NOT EXISTS ${prefix}/${f})
       message(FATAL_ERROR "not installed: ${f}")
@@ -132,7 +152,7 @@ if(STEP STREQUAL "install")
   endif()
   # The exported targets name nothing of the build: no source or build paths, no
   # warnings target.
-  file(GLOB target_files ${cmakedir}/crashpointTargets*.cmake)
+  file(GLOB target_files ${cmakedir}/crashpoint*Targets*.cmake)
   foreach(f IN LISTS target_files)
     file(READ ${f} text)
     foreach(leak ${CRASHPOINT_SOURCE_DIR}/ ${CRASHPOINT_BINARY_DIR}/ crashpoint_warnings)
@@ -149,22 +169,20 @@ elseif(STEP STREQUAL "find_package")
   build_consumer(${consumer_build})
   consumer_ctest_passes(${consumer_build} -R ^programs/)
 
-  # COMPONENTS checkpoint needs none of the harness's dependencies: with every one
-  # of them made unfindable, the checkpoint library still configures and links.
-  set(mini ${WORK_DIR}/find_package/checkpoint_only)
-  file(WRITE ${mini}/src/CMakeLists.txt
-       "cmake_minimum_required(VERSION 3.25)\nproject(checkpoint_only CXX)\n"
-       "find_package(crashpoint CONFIG REQUIRED COMPONENTS checkpoint)\n"
-       "add_executable(checkpoint_user ${consumer_src}/checkpoint_user.cpp)\n"
-       "target_link_libraries(checkpoint_user PRIVATE crashpoint::checkpoint)\n")
-  set(unfindable)
-  foreach(p Boost fmt nlohmann_json tomlplusplus CLI11)
-    list(APPEND unfindable -DCMAKE_DISABLE_FIND_PACKAGE_${p}=ON)
-  endforeach()
-  run("configuring with COMPONENTS checkpoint" ${CMAKE_COMMAND} -S ${mini}/src -B ${mini}/build
-      ${tools} -DCMAKE_PREFIX_PATH=${prefix} ${unfindable})
-  run("building with COMPONENTS checkpoint" ${CMAKE_COMMAND} --build ${mini}/build
-      ${build_config_args})
+  # COMPONENTS checkpoint finds nothing and needs no compiler: it loads in a
+  # project(NONE) with the harness's dependencies unfindable, and its library
+  # links once a language is enabled. Asking for the harness there fails, which
+  # shows that the dependencies really are out of reach.
+  build_checkpoint_only(find_package/checkpoint_only ${prefix} -DCOMPONENTS=checkpoint)
+  file(REMOVE_RECURSE ${WORK_DIR}/find_package/with_harness)
+  execute_process(COMMAND ${CMAKE_COMMAND} -S ${checkpoint_only_source_dir}
+                          -B ${WORK_DIR}/find_package/with_harness ${tools}
+                          -DCMAKE_PREFIX_PATH=${prefix} ${harness_deps_unfindable} -DCOMPONENTS=harness
+                  RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE out)
+  if(status EQUAL 0)
+    message(FATAL_ERROR "COMPONENTS harness configured without the harness's dependencies:\n${out}")
+  endif()
+  expect_contains("COMPONENTS harness without its dependencies" "${out}" "CMAKE_DISABLE_FIND_PACKAGE_")
 
   # pkg-config: the C program built by hand with the module's flags.
   set(ENV{PKG_CONFIG_PATH} ${prefix}/${INSTALL_LIBDIR}/pkgconfig)
