@@ -262,6 +262,17 @@ elseif(STEP STREQUAL "add_subdirectory")
   consumer_ctest_passes(${consumer_build} -j 2)
   expect_contains("ctest" "${ctest_output}" "consumer/save@save_after_tmp")
 
+  # The consumer's install holds its own program and nothing of crashpoint's:
+  # CRASHPOINT_INSTALL is OFF in a subproject.
+  set(consumer_prefix ${WORK_DIR}/add_subdirectory/prefix)
+  file(REMOVE_RECURSE ${consumer_prefix})
+  run("installing the consumer" ${CMAKE_COMMAND} --install ${consumer_build}
+      --prefix ${consumer_prefix} ${build_config_args})
+  file(GLOB_RECURSE installed LIST_DIRECTORIES false RELATIVE ${consumer_prefix} ${consumer_prefix}/*)
+  if(NOT installed STREQUAL "bin/checkpoint_user")
+    message(FATAL_ERROR "the consumer installed\n  ${installed}\nexpected only bin/checkpoint_user")
+  endif()
+
   # FetchContent goes through the same add_subdirectory: configuring is enough.
   configure_consumer(fetchcontent -DCONSUMER_CRASHPOINT=fetchcontent
                      -DCRASHPOINT_SOURCE_DIR=${CRASHPOINT_SOURCE_DIR})
