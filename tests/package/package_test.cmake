@@ -1,6 +1,6 @@
 # package_test.cmake: one step of the package tests (tests/package/CMakeLists.txt).
 #
-#   cmake -DSTEP=install|find_package|scenarios|add_subdirectory -D... -P package_test.cmake
+#   cmake -DSTEP=install|find_package|scenarios|add_subdirectory|library_only -D... -P package_test.cmake
 #
 # Writes only under WORK_DIR: the install prefix, a copy of the consumer project
 # (the scenarios step edits its scenario files), and the consumer's build dirs.
@@ -276,6 +276,32 @@ elseif(STEP STREQUAL "add_subdirectory")
   # FetchContent goes through the same add_subdirectory: configuring is enough.
   configure_consumer(fetchcontent -DCONSUMER_CRASHPOINT=fetchcontent
                      -DCRASHPOINT_SOURCE_DIR=${CRASHPOINT_SOURCE_DIR})
+
+elseif(STEP STREQUAL "library_only")
+  # CRASHPOINT_BUILD_HARNESS=OFF builds and installs the checkpoint library alone,
+  # with the harness's, tests' and benchmarks' dependencies unfindable; its
+  # package, asked for no component, gives the library.
+  set(dir ${WORK_DIR}/library_only)
+  file(REMOVE_RECURSE ${dir})
+  set(unfindable)
+  foreach(p Boost fmt nlohmann_json tomlplusplus CLI11 Catch2 benchmark PkgConfig)
+    list(APPEND unfindable -DCMAKE_DISABLE_FIND_PACKAGE_${p}=ON)
+  endforeach()
+  run("configuring crashpoint with CRASHPOINT_BUILD_HARNESS=OFF" ${CMAKE_COMMAND}
+      -S ${CRASHPOINT_SOURCE_DIR} -B ${dir}/build ${tools} -DCRASHPOINT_BUILD_HARNESS=OFF
+      -DCRASHPOINT_WERROR=ON ${unfindable})
+  build_consumer(${dir}/build)
+  run("installing the library alone" ${CMAKE_COMMAND} --install ${dir}/build --prefix ${dir}/prefix
+      ${build_config_args})
+  file(GLOB_RECURSE installed LIST_DIRECTORIES false RELATIVE ${dir}/prefix ${dir}/prefix/*)
+  list(JOIN installed "\n" listing)
+  foreach(expected libcrashpoint.a crashpoint/crashpoint.hpp crashpoint.pc crashpointConfig.cmake)
+    expect_contains("the library-only install" "${listing}" "${expected}")
+  endforeach()
+  if(listing MATCHES "harness|Harness|(^|\n)bin/")
+    message(FATAL_ERROR "the library-only install has parts of the harness:\n${listing}")
+  endif()
+  build_checkpoint_only(library_only/checkpoint_only ${dir}/prefix -DCOMPONENTS=)
 
 else()
   message(FATAL_ERROR "STEP: unknown `${STEP}`")
