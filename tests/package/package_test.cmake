@@ -170,10 +170,14 @@ elseif(STEP STREQUAL "find_package")
   consumer_ctest_passes(${consumer_build} -R ^programs/)
 
   # COMPONENTS checkpoint finds nothing and needs no compiler: it loads in a
-  # project(NONE) with the harness's dependencies unfindable, and its library
-  # links once a language is enabled. Asking for the harness there fails, which
+  # project(NONE) with the harness's dependencies unfindable, its library links
+  # once a language is enabled, and crashpoint_add_scenarios runs the scenarios
+  # with the installed executable. Asking for the harness there fails, which
   # shows that the dependencies really are out of reach.
-  build_checkpoint_only(find_package/checkpoint_only ${prefix} -DCOMPONENTS=checkpoint)
+  build_checkpoint_only(find_package/checkpoint_only ${prefix} -DCOMPONENTS=checkpoint
+                        -DHARNESS=${prefix}/${INSTALL_BINDIR}/crashpoint)
+  consumer_ctest_passes(${WORK_DIR}/find_package/checkpoint_only)
+  expect_contains("ctest" "${ctest_output}" "checkpoint_only/save@save_after_tmp")
   file(REMOVE_RECURSE ${WORK_DIR}/find_package/with_harness)
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${checkpoint_only_source_dir}
                           -B ${WORK_DIR}/find_package/with_harness ${tools}
