@@ -14,17 +14,22 @@
 namespace crashpoint::harness {
 namespace {
 
+// A repeatable option takes exactly one value per flag: `--filter a b` is the
+// filter `a` and the path `b`, never two filters (CLI11 would take both).
+CLI::Option* repeatable(CLI::Option* option) { return option->allow_extra_args(false); }
+
 void add_common(CLI::App& cmd, cli_options& o) {
   cmd.add_option("paths", o.paths, "Scenario files or folders (default: ./scenarios)");
-  cmd.add_option("--filter", o.filters,
-                 "Only runs whose id SCENARIO@CHECKPOINT contains this text or matches this glob "
-                 "(repeatable)");
+  repeatable(cmd.add_option("--filter", o.filters,
+                            "Only runs whose id SCENARIO@CHECKPOINT contains this text or matches "
+                            "this glob (repeatable)"));
 }
 
 // --only and --shard, for `run` and `list`. The shard text is read through
 // `shard` so that `--shard ""` still counts as given.
 CLI::Option* add_selection(CLI::App& cmd, cli_options& o, std::string& shard) {
-  cmd.add_option("--only", o.only, "Only the run with exactly this id SCENARIO@CHECKPOINT (repeatable)");
+  repeatable(
+      cmd.add_option("--only", o.only, "Only the run with exactly this id SCENARIO@CHECKPOINT (repeatable)"));
   return cmd.add_option("--shard", shard,
                         "Only the runs of shard K of N (K/N, from 1/N); default: Bazel's "
                         "TEST_SHARD_INDEX and TEST_TOTAL_SHARDS when set");
@@ -45,8 +50,9 @@ void add_run_options(CLI::App& cmd, cli_options& o) {
 // How `explore`, and `run` for scenarios with checkpoints = "auto", find crash points.
 void add_explore_options(CLI::App& cmd, explore_options& o) {
   cmd.add_option("--max-hits", o.max_hits, "Explore at most hits 1..N of each checkpoint");
-  cmd.add_option("--include", o.include, "Only checkpoints whose name matches this glob (repeatable)");
-  cmd.add_option("--exclude", o.exclude, "Leave out checkpoints whose name matches this glob (repeatable)");
+  repeatable(cmd.add_option("--include", o.include, "Only checkpoints whose name matches this glob (repeatable)"));
+  repeatable(
+      cmd.add_option("--exclude", o.exclude, "Leave out checkpoints whose name matches this glob (repeatable)"));
   cmd.add_flag("--double", o.double_crash,
                "Also crash recovery at every checkpoint it reaches, then recover cleanly");
 }
