@@ -130,13 +130,14 @@ bool report_paths_ok(const cli_options& o) {
   return ok;
 }
 
-// Writes the requested report files; prints each failure.
+// Writes the requested report files; prints each failure (with fputs, which
+// unlike fmt::print does not throw when stderr is a closed pipe).
 bool write_reports(const cli_options& o, const session_record& record) {
   bool ok = true;
   const auto write = [&](const std::string& file, const std::string& text) {
     std::string error;
     if (file.empty() || write_file_atomically(file, text, error)) return;
-    fmt::print(stderr, "crashpoint: {}\n", error);
+    std::fputs(("crashpoint: " + error + "\n").c_str(), stderr);
     ok = false;
   };
   if (!o.junit_path.empty()) write(o.junit_path, junit_xml(record));
@@ -155,21 +156,22 @@ exploration exploration_of(const cli_options& o, std::vector<run_spec> bases,
   return x;
 }
 
-// Executes the runs (exploring first), printing each result and the summary as they come.
+// Executes the runs (exploring first), printing each result and the summary as
+// they come. A stdout nobody reads any more stops the session as a signal would.
 session_record execute(const std::vector<run_spec>& runs, const exploration& explore,
-                       const cli_options& o, const interrupt_watch& watch) {
+                       const cli_options& o, interrupt_watch& watch) {
   session_record record;
   record.planned = runs.size();
   record.started = std::chrono::system_clock::now();
   const auto start = std::chrono::steady_clock::now();
   const temp_root root;
   session_options opts{o.jobs, {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()}};
-  console_report report(stdout);
+  console_report report(stdout, [&watch] { watch.stop_output_closed(); });
   record.results = execute_session(runs, explore, root, opts,
                                    [&](const run_result& r) { report.result(r); }, watch.stop_flag());
   record.interrupted = watch.interrupted();
   record.duration = std::chrono::steady_clock::now() - start;
-  if (!explore.bases.empty()) std::fputs(("\n" + crash_point_table(record.results)).c_str(), stdout);
+  if (!explore.bases.empty()) report.text("\n" + crash_point_table(record.results));
   report.summary(record.results.size() - record.failed(), record.failed(), record.interrupted);
   root.remove_if_empty();
   return record;
@@ -212,10 +214,11 @@ int command_run(const cli_options& o) {
   if (!runs || !resolve_targets(*runs, o) || !resolve_targets(bases, o)) return exit_usage;
   if (o.explore_all) runs->clear();  // explore replaces listed checkpoints by discovered ones
 
-  const interrupt_watch watch;  // alive until the reports are written: a second ^C waits
+  interrupt_watch watch;  // alive until the reports are written: a second ^C waits
   session_record record = execute(*runs, exploration_of(o, std::move(bases), shard->shard), o, watch);
   record.shard = shard->shard;
   const bool written = write_reports(o, record);
+  if (watch.output_closed()) return exit_output_closed;
   if (record.interrupted) return exit_interrupted;
   return record.failed() == 0 && written ? exit_ok : exit_failures;
 }

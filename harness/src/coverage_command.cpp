@@ -18,7 +18,9 @@
 namespace crashpoint::harness {
 namespace {
 
-void print_error(const std::string& message) { fmt::print(stderr, "crashpoint: {}\n", message); }
+// fputs, not fmt::print: while discovery runs SIGPIPE is ignored, and fmt::print
+// throws when stderr is a pipe nobody reads any more.
+void print_error(const std::string& message) { std::fputs(("crashpoint: " + message + "\n").c_str(), stderr); }
 
 // Why the report cannot be written to `file`, or "": checked before any work.
 std::string json_file_problem(const std::string& file) {
@@ -83,8 +85,8 @@ std::optional<std::vector<run_spec>> discovery_runs(const std::vector<loaded_sui
 
 void print_failed_discovery(const run_result& r) {
   print_error(fmt::format("scenario `{}`: {}", r.scenario, r.reason));
-  for (const std::string& d : r.details) fmt::print(stderr, "  {}\n", d);
-  if (!r.run_dir.empty()) fmt::print(stderr, "  kept: {}\n", display_path(r.run_dir));
+  for (const std::string& d : r.details) std::fputs(("  " + d + "\n").c_str(), stderr);
+  if (!r.run_dir.empty()) std::fputs(("  kept: " + display_path(r.run_dir) + "\n").c_str(), stderr);
 }
 
 struct discovery {
@@ -164,11 +166,13 @@ int command_coverage(const std::vector<std::string>& scenario_paths, const cover
   }
   coverage_report report = build_coverage(*scan, loaded->suites, traces);
   report.sources = o.source_dirs;
+  // The file first: a reader that stops reading the table (`| head`) ends
+  // this process with SIGPIPE, and must not cost the report.
+  const bool written = write_json(o.json_file, report);
   const bool colour = ::isatty(::fileno(out)) != 0 && std::getenv("NO_COLOR") == nullptr;
   std::fputs(coverage_table(report, colour).c_str(), out);
   std::fflush(out);
   if (o.require_all) print_uncovered(report);
-  const bool written = write_json(o.json_file, report);
   if (failed_runs > 0 || !written) return exit_failures;
   return coverage_exit_code(report, o.require_all) == 0 ? exit_ok : exit_failures;
 }
