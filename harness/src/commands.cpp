@@ -15,12 +15,14 @@
 #include "json_report.hpp"
 #include "junit_report.hpp"
 #include "report_destination.hpp"
+#include "rerun_command.hpp"
 #include "run_plan.hpp"
 #include "scenario_loader.hpp"
 #include "session.hpp"
 #include "session_record.hpp"
 #include "shard.hpp"
 #include "target.hpp"
+#include "terminal.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -197,10 +199,14 @@ session_record execute(const std::vector<run_spec>& runs, exploration explore, c
   const auto start = std::chrono::steady_clock::now();
   const temp_root root;
   session_options opts{o.jobs, {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()}};
-  console_report report(console, [&watch] { watch.stop_output_closed(); });
+  console_style style{use_colour(colour_mode_of(o.colour_text), console), is_terminal(console), o.quiet,
+                      [&o](const run_result& r) { return rerun_command(o, r); }};
+  console_report report(console, std::move(style), [&watch] { watch.stop_output_closed(); });
+  report.planned(runs.size());
   std::vector<run_spec> planned = runs;
   explore.on_planned = [&](const std::vector<run_spec>& more) {
     planned.insert(planned.end(), more.begin(), more.end());
+    report.planned(more.size());
   };
   record.results = execute_session(runs, explore, root, opts,
                                    [&](const run_result& r) { report.result(r); }, watch.stop_flag());
@@ -208,7 +214,7 @@ session_record execute(const std::vector<run_spec>& runs, exploration explore, c
   if (record.interrupted) record.skipped = not_run(planned, record.results);
   record.duration = std::chrono::steady_clock::now() - start;
   if (!explore.bases.empty()) report.text("\n" + crash_point_table(record.results));
-  report.summary(record.results.size() - record.failed(), record.failed(), record.interrupted);
+  report.summary(record.results, record.interrupted);
   root.remove_if_empty();
   return record;
 }

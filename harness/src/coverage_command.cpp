@@ -4,16 +4,17 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <fmt/format.h>
-#include <thread>
 
 #include "coverage.hpp"
 #include "coverage_render.hpp"
+#include "cpu_count.hpp"
 #include "exit_codes.hpp"
 #include "interrupt_watch.hpp"
 #include "scenario_loader.hpp"
 #include "session.hpp"
 #include "session_record.hpp"
 #include "target.hpp"
+#include "terminal.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -169,7 +170,7 @@ int command_coverage(const std::vector<std::string>& scenario_paths, const cover
   // The file first: a reader that stops reading the table (`| head`) ends
   // this process with SIGPIPE, and must not cost the report.
   const bool written = write_json(o.json_file, report);
-  const bool colour = ::isatty(::fileno(out)) != 0 && std::getenv("NO_COLOR") == nullptr;
+  const bool colour = use_colour(colour_mode_of(o.colour_text), out);
   std::fputs(coverage_table(report, colour).c_str(), out);
   std::fflush(out);
   if (o.require_all) print_uncovered(report);
@@ -178,8 +179,8 @@ int command_coverage(const std::vector<std::string>& scenario_paths, const cover
 }
 
 void add_coverage_options(CLI::App& cmd, std::vector<std::string>& scenario_paths, coverage_options& o) {
-  o.jobs = std::max(1u, std::thread::hardware_concurrency());
-  cmd.add_option("paths", scenario_paths, "Scenario files or folders (default: ./scenarios)");
+  o.jobs = usable_cpu_count();
+  cmd.add_option("paths", scenario_paths, "Scenario files or folders (default: ./scenarios)")->type_name("PATH");
   cmd.add_option("--source", o.source_dirs, "A folder of source files to scan for checkpoints (repeatable)")
       ->required()
       ->allow_extra_args(false);
@@ -192,8 +193,12 @@ void add_coverage_options(CLI::App& cmd, std::vector<std::string>& scenario_path
   cmd.add_flag("--require-all", o.require_all, "Exit 1 when a defined checkpoint is covered by no scenario");
   cmd.add_option("--json", o.json_file, "Also write the report as JSON to this file");
   cmd.add_option("--target", o.target, "The target executable, overriding [target] command (with --run)");
-  cmd.add_option("-j,--jobs", o.jobs, "Traced runs executed in parallel (default: the number of cores)")
+  cmd.add_option("-j,--jobs", o.jobs, "Traced runs executed in parallel (default: the CPUs this process may run on)")
       ->check(CLI::Range(1u, 1024u));
+  cmd.add_option("--color", o.colour_text,
+                 "Colour the table: auto (default: on a terminal, unless NO_COLOR is set), always, never")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
 }  // namespace crashpoint::harness
