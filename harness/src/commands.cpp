@@ -1,8 +1,6 @@
 // commands.cpp: load, validate, plan and execute: what each subcommand does.
 #include "commands.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fmt/format.h>
 #include <map>
@@ -189,6 +187,12 @@ std::vector<skipped_run> not_run(const std::vector<run_spec>& planned, const std
   return out;
 }
 
+// How the console report looks on `console`, given --color and --quiet.
+console_style style_of(const cli_options& o, std::FILE* console) {
+  return {use_colour(colour_mode_of(o.colour_text), console), is_terminal(console), o.quiet,
+          [&o](const run_result& r) { return rerun_command(o, r); }};
+}
+
 // Executes the runs (exploring first), printing each result and the summary as
 // they come. A stdout nobody reads any more stops the session as a signal would.
 session_record execute(const std::vector<run_spec>& runs, exploration explore, const cli_options& o,
@@ -199,9 +203,7 @@ session_record execute(const std::vector<run_spec>& runs, exploration explore, c
   const auto start = std::chrono::steady_clock::now();
   const temp_root root;
   session_options opts{o.jobs, {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()}};
-  console_style style{use_colour(colour_mode_of(o.colour_text), console), is_terminal(console), o.quiet,
-                      [&o](const run_result& r) { return rerun_command(o, r); }};
-  console_report report(console, std::move(style), [&watch] { watch.stop_output_closed(); });
+  console_report report(console, style_of(o, console), [&watch] { watch.stop_output_closed(); });
   report.planned(runs.size());
   std::vector<run_spec> planned = runs;
   explore.on_planned = [&](const std::vector<run_spec>& more) {

@@ -107,9 +107,10 @@ std::optional<fs::path> canonical_or_none(const fs::path& path) {
   return out;
 }
 
-// Adds `path`, named "the `what` PATH" (`what_folder` when it is a folder).
+}  // namespace
+
 void add_input(session_inputs& inputs, const fs::path& path, const std::string& what,
-               const std::string& what_folder = "") {
+               const std::string& what_folder) {
   const auto canonical = canonical_or_none(path);
   if (!canonical) return;
   std::error_code ec;
@@ -120,8 +121,6 @@ void add_input(session_inputs& inputs, const fs::path& path, const std::string& 
     inputs.files.emplace_back(*canonical, "the " + what + " " + display_path(*canonical));
   }
 }
-
-}  // namespace
 
 bool report_destination::same_as(const report_destination& other) const {
   const auto stream = [](kind x) { return x == kind::stdout_stream || x == kind::stderr_stream; };

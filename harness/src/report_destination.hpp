@@ -64,6 +64,11 @@ struct session_inputs {
 session_inputs inputs_of(const std::vector<fs::path>& given, const std::vector<loaded_suite>& suites,
                          const std::vector<fs::path>& targets);
 
+// Adds `path` (when it exists) as "the WHAT PATH", or "the WHAT_FOLDER PATH"
+// when it is a folder (default: WHAT).
+void add_input(session_inputs& inputs, const fs::path& path, const std::string& what,
+               const std::string& what_folder = "");
+
 // Why a report written to `d` would replace or write into an input ("--json
 // x: ..."), or "" when it would not.
 std::string input_overwritten(const report_destination& d, const session_inputs& inputs);

@@ -148,3 +148,27 @@ command = ["{target}", "set", "7"]
   CHECK(exited_with(r, 0));
   CHECK(json::parse(read_text(s.suite_dir() / "report.json"))["summary"]["passed"] == 1);
 }
+
+TEST_CASE("report destinations: coverage --json follows the same rules") {
+  e2e_suite s(store_suite());
+  s.add("scen/crashpoint.toml", store_suite());
+  s.add("scen/ok.toml", store_scenario("store_after_rename"));
+  s.add("src/store.cpp", "crashpoint::maybe_panic_at(\"store_after_rename\");\n");
+  const auto refused = [&](const std::string& file, const std::string& error) {
+    const auto r = s.crashpoint({"coverage", "--source", "src", "--json", file, "scen"});
+    INFO(shown(r));
+    CHECK(exited_with(r, 2));
+    CHECK(r.out.text.empty());
+    CHECK(r.err.text == "crashpoint: --json " + file + ": " + error + ", an input of this session; nothing was run\n");
+  };
+  refused("src/coverage.json", "that is inside the source folder src");
+  refused("scen/coverage.json", "that is inside the scenario folder scen");
+  refused("src/store.cpp", "that is inside the source folder src");
+
+  const auto dash = s.crashpoint({"coverage", "--source", "src", "--json", "-", "scen"});
+  INFO(shown(dash));
+  CHECK(exited_with(dash, 0));
+  CHECK(json::parse(dash.out.text)["summary"]["covered"] == 1);  // stdout holds the report alone
+  CHECK_THAT(dash.err.text, Contains("store_after_rename"));     // the table went to stderr
+  CHECK(read_text(s.suite_dir() / "src/store.cpp") == "crashpoint::maybe_panic_at(\"store_after_rename\");\n");
+}
