@@ -9,6 +9,7 @@
 #
 # Layout under the prefix (GNUInstallDirs):
 #   bin/crashpoint
+#   share/man/man1/crashpoint.1           (when help2man is installed)
 #   include/crashpoint/*.h, *.hpp
 #   lib/libcrashpoint.a, lib/libcrashpoint_harness.a
 #   lib/cmake/crashpoint/   crashpointConfig.cmake, crashpointConfigVersion.cmake,
@@ -46,6 +47,13 @@ if(TARGET crashpoint_harness)
   install(EXPORT crashpointHarnessTargets
     NAMESPACE crashpoint::
     DESTINATION ${CRASHPOINT_INSTALL_CMAKEDIR} COMPONENT crashpoint_development)
+endif()
+
+# The man page, when help2man could write it (harness/CMakeLists.txt).
+if(TARGET crashpoint_man)
+  get_target_property(crashpoint_man_page crashpoint_man CRASHPOINT_MAN_PAGE)
+  install(FILES ${crashpoint_man_page}
+    DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT crashpoint_runtime)
 endif()
 
 # Public headers only: lib/include/crashpoint and harness/include/crashpoint.

@@ -1,11 +1,10 @@
 // commands.cpp: load, validate, plan and execute: what each subcommand does.
 #include "commands.hpp"
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <fmt/format.h>
 #include <map>
+#include <set>
 
 #include "console_report.hpp"
 #include "explore_session.hpp"
@@ -13,12 +12,15 @@
 #include "interrupt_watch.hpp"
 #include "json_report.hpp"
 #include "junit_report.hpp"
+#include "report_destination.hpp"
+#include "rerun_command.hpp"
 #include "run_plan.hpp"
 #include "scenario_loader.hpp"
 #include "session.hpp"
 #include "session_record.hpp"
 #include "shard.hpp"
 #include "target.hpp"
+#include "terminal.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -99,48 +101,66 @@ std::optional<std::vector<run_spec>> plan(const load_result& loaded, const cli_o
   return keep_shard(std::move(selected.runs), *shard.shard);
 }
 
-// Why a report cannot be written to `file`, or "": checked before anything runs.
-std::string report_path_problem(const std::string& option, const std::string& file) {
-  const fs::path path = file;
-  const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  std::error_code ec;
-  const std::string shown = option + " " + file;
-  const std::string in_folder = shown + ": the folder " + folder.string();
-  if (!path.has_filename() || fs::is_directory(path, ec)) {
-    return shown + ": expected a file name, not a folder";
-  }
-  if (!fs::is_directory(folder, ec)) return in_folder + " does not exist";
-  if (::access(folder.c_str(), W_OK) != 0) return in_folder + " is not writable";
-  return "";
-}
+// Where --junit and --json write (either may be absent).
+struct report_files {
+  std::optional<report_destination> junit, json;
 
-bool report_paths_ok(const cli_options& o) {
+  // `-`: stdout holds only the report, so the console report goes to stderr.
+  bool console_to_stderr() const {
+    return (junit && junit->given == "-") || (json && json->given == "-");
+  }
+};
+
+// The report destinations, checked before anything runs; empty (the problems
+// printed) when one cannot take a report.
+std::optional<report_files> report_files_or_report(const cli_options& o) {
+  report_files files;
   std::vector<std::string> problems;
-  if (!o.junit_path.empty()) problems.push_back(report_path_problem("--junit", o.junit_path));
-  if (!o.json_path.empty()) problems.push_back(report_path_problem("--json", o.json_path));
-  if (!o.junit_path.empty() && o.junit_path == o.json_path) {
+  const auto check = [&](const char* option, const std::string& given, std::optional<report_destination>& out) {
+    std::string error;
+    if (!given.empty()) out = report_destination_of(option, given, error);
+    if (!error.empty()) problems.push_back(error);
+  };
+  check("--junit", o.junit_path, files.junit);
+  check("--json", o.json_path, files.json);
+  if (files.junit && files.json && files.junit->same_as(*files.json)) {
     problems.push_back("--junit and --json name the same file");
   }
+  for (const std::string& p : problems) fmt::print(stderr, "crashpoint: {}\n", p);
+  if (!problems.empty()) return std::nullopt;
+  return files;
+}
+
+// False (printed) when a report would replace or write into what the session
+// reads: a suite, scenario, golden or fixture file, the target, a scenario folder.
+bool reports_spare_inputs(const report_files& files, const cli_options& o, const load_result& loaded,
+                          const std::vector<run_spec>& runs, const std::vector<run_spec>& bases) {
+  std::vector<fs::path> targets;
+  for (const auto* plan : {&runs, &bases}) {
+    for (const run_spec& r : *plan) targets.push_back(r.target_path);
+  }
+  const session_inputs inputs = inputs_of(as_paths(o.paths), loaded.suites, targets);
   bool ok = true;
-  for (const std::string& p : problems) {
-    if (p.empty()) continue;
-    fmt::print(stderr, "crashpoint: {}\n", p);
-    ok = false;
+  for (const auto* d : {&files.junit, &files.json}) {
+    const std::string problem = *d ? input_overwritten(**d, inputs) : "";
+    if (!problem.empty()) fmt::print(stderr, "crashpoint: {}; nothing was run\n", problem);
+    ok = ok && problem.empty();
   }
   return ok;
 }
 
-// Writes the requested report files; prints each failure.
-bool write_reports(const cli_options& o, const session_record& record) {
+// Writes the requested report files; prints each failure (with fputs, which
+// unlike fmt::print does not throw when stderr is a closed pipe).
+bool write_reports(const report_files& files, const session_record& record) {
   bool ok = true;
-  const auto write = [&](const std::string& file, const std::string& text) {
+  const auto write = [&](const std::optional<report_destination>& d, auto text_of) {
     std::string error;
-    if (file.empty() || write_file_atomically(file, text, error)) return;
-    fmt::print(stderr, "crashpoint: {}\n", error);
+    if (!d || write_report(*d, text_of(record), error)) return;
+    std::fputs(("crashpoint: " + error + "\n").c_str(), stderr);
     ok = false;
   };
-  if (!o.junit_path.empty()) write(o.junit_path, junit_xml(record));
-  if (!o.json_path.empty()) write(o.json_path, json_report_text(record));
+  write(files.junit, junit_xml);
+  write(files.json, json_report_text);
   return ok;
 }
 
@@ -155,22 +175,48 @@ exploration exploration_of(const cli_options& o, std::vector<run_spec> bases,
   return x;
 }
 
-// Executes the runs (exploring first), printing each result and the summary as they come.
-session_record execute(const std::vector<run_spec>& runs, const exploration& explore,
-                       const cli_options& o, const interrupt_watch& watch) {
+// The runs of `planned` that have no result.
+std::vector<skipped_run> not_run(const std::vector<run_spec>& planned, const std::vector<run_result>& results) {
+  std::set<std::pair<fs::path, std::string>> done;
+  for (const run_result& r : results) done.emplace(r.scenario_file, r.checkpoint);
+  std::vector<skipped_run> out;
+  for (const run_spec& run : planned) {
+    const std::string label = run.label.empty() ? run.checkpoint : run.label;
+    if (!done.contains({run.scen->file, label})) out.push_back({run.scen->name, label, run.scen->file});
+  }
+  return out;
+}
+
+// How the console report looks on `console`, given --color and --quiet.
+console_style style_of(const cli_options& o, std::FILE* console) {
+  return {use_colour(colour_mode_of(o.colour_text), console), is_terminal(console), o.quiet,
+          [&o](const run_result& r) { return rerun_command(o, r); }};
+}
+
+// Executes the runs (exploring first), printing each result and the summary as
+// they come. A stdout nobody reads any more stops the session as a signal would.
+session_record execute(const std::vector<run_spec>& runs, exploration explore, const cli_options& o,
+                       std::FILE* console, interrupt_watch& watch) {
   session_record record;
   record.planned = runs.size();
   record.started = std::chrono::system_clock::now();
   const auto start = std::chrono::steady_clock::now();
   const temp_root root;
   session_options opts{o.jobs, {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()}};
-  console_report report(stdout);
+  console_report report(console, style_of(o, console), [&watch] { watch.stop_output_closed(); });
+  report.planned(runs.size());
+  std::vector<run_spec> planned = runs;
+  explore.on_planned = [&](const std::vector<run_spec>& more) {
+    planned.insert(planned.end(), more.begin(), more.end());
+    report.planned(more.size());
+  };
   record.results = execute_session(runs, explore, root, opts,
                                    [&](const run_result& r) { report.result(r); }, watch.stop_flag());
   record.interrupted = watch.interrupted();
+  if (record.interrupted) record.skipped = not_run(planned, record.results);
   record.duration = std::chrono::steady_clock::now() - start;
-  if (!explore.bases.empty()) std::fputs(("\n" + crash_point_table(record.results)).c_str(), stdout);
-  report.summary(record.results.size() - record.failed(), record.failed(), record.interrupted);
+  if (!explore.bases.empty()) report.text("\n" + crash_point_table(record.results));
+  report.summary(record.results, record.interrupted);
   root.remove_if_empty();
   return record;
 }
@@ -204,18 +250,23 @@ int command_list(const cli_options& o) {
 
 int command_run(const cli_options& o) {
   const auto shard = shard_or_report(o);
-  if (!shard || !report_paths_ok(o)) return exit_usage;
+  const auto reports = shard ? report_files_or_report(o) : std::nullopt;
+  if (!reports) return exit_usage;
   const auto loaded = load_or_report(o);
   if (!loaded) return exit_usage;
   std::vector<run_spec> bases = exploration_bases(loaded->suites, o.explore_all);
   auto runs = plan(*loaded, o, *shard, bases);
   if (!runs || !resolve_targets(*runs, o) || !resolve_targets(bases, o)) return exit_usage;
+  if (!reports_spare_inputs(*reports, o, *loaded, *runs, bases)) return exit_usage;
   if (o.explore_all) runs->clear();  // explore replaces listed checkpoints by discovered ones
 
-  const interrupt_watch watch;  // alive until the reports are written: a second ^C waits
-  session_record record = execute(*runs, exploration_of(o, std::move(bases), shard->shard), o, watch);
+  interrupt_watch watch;  // alive until the reports are written: a second ^C waits
+  std::FILE* console = reports->console_to_stderr() ? stderr : stdout;
+  session_record record =
+      execute(*runs, exploration_of(o, std::move(bases), shard->shard), o, console, watch);
   record.shard = shard->shard;
-  const bool written = write_reports(o, record);
+  const bool written = write_reports(*reports, record);
+  if (watch.output_closed()) return exit_output_closed;
   if (record.interrupted) return exit_interrupted;
   return record.failed() == 0 && written ? exit_ok : exit_failures;
 }

@@ -23,6 +23,9 @@ struct cli_options {
   std::string junit_path, json_path;  // report files; empty: none
   explore_options explore;           // --max-hits, --include, --exclude, --double
   bool explore_all = false;          // `explore`: every scenario, not only "auto" ones
+  bool quiet = false;                // --quiet: only failures and the summary
+  std::string colour_text = "auto";  // --color: auto, always, never
+  std::string program = "crashpoint";  // argv[0], for the commands that rerun a failure
 };
 
 int command_run(const cli_options& o);  // `explore` too, with explore_all

@@ -45,6 +45,7 @@ struct coverage_options {
   std::string json_file;
   std::string target;
   unsigned jobs = 1;
+  std::string colour_text = "auto";  // --color: auto, always, never
 };
 
 // Prints the report (to `out`, default stdout) and returns the exit status.

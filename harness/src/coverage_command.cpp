@@ -1,34 +1,46 @@
 // coverage_command.cpp: `crashpoint coverage`: options, input checks, traced runs, output.
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <cstdlib>
 #include <fmt/format.h>
-#include <thread>
 
 #include "coverage.hpp"
 #include "coverage_render.hpp"
+#include "cpu_count.hpp"
 #include "exit_codes.hpp"
 #include "interrupt_watch.hpp"
+#include "report_destination.hpp"
 #include "scenario_loader.hpp"
 #include "session.hpp"
 #include "session_record.hpp"
 #include "target.hpp"
+#include "terminal.hpp"
 
 namespace crashpoint::harness {
 namespace {
 
-void print_error(const std::string& message) { fmt::print(stderr, "crashpoint: {}\n", message); }
+// fputs, not fmt::print: while discovery runs SIGPIPE is ignored, and fmt::print
+// throws when stderr is a pipe nobody reads any more.
+void print_error(const std::string& message) { std::fputs(("crashpoint: " + message + "\n").c_str(), stderr); }
 
-// Why the report cannot be written to `file`, or "": checked before any work.
-std::string json_file_problem(const std::string& file) {
-  const fs::path path = file;
-  const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  std::error_code ec;
-  if (!path.has_filename() || fs::is_directory(path, ec)) return "--json " + file + ": expected a file name, not a folder";
-  if (!fs::is_directory(folder, ec)) return "--json " + file + ": the folder " + folder.string() + " does not exist";
-  if (::access(folder.c_str(), W_OK) != 0) return "--json " + file + ": the folder " + folder.string() + " is not writable";
-  return "";
+// Where --json writes, checked before any work (report_destination.hpp); none
+// when not asked for. False (printed) when it cannot take the report.
+bool json_destination(const std::string& file, std::optional<report_destination>& d) {
+  std::string error;
+  if (!file.empty()) d = report_destination_of("--json", file, error);
+  if (!error.empty()) print_error(error);
+  return error.empty();
+}
+
+// False (printed) when the report would replace or write into what the
+// command reads: the source folders, the scenario files and folders.
+bool json_spares_inputs(const std::optional<report_destination>& d, const coverage_options& o,
+                        std::vector<std::string> scenario_paths, const std::vector<loaded_suite>& suites) {
+  if (!d) return true;
+  if (scenario_paths.empty()) scenario_paths.push_back("scenarios");
+  session_inputs inputs = inputs_of({scenario_paths.begin(), scenario_paths.end()}, suites, {});
+  for (const std::string& dir : o.source_dirs) add_input(inputs, dir, "source file", "source folder");
+  const std::string problem = input_overwritten(*d, inputs);
+  if (!problem.empty()) print_error(problem + "; nothing was run");
+  return problem.empty();
 }
 
 // The --source folders scanned; empty (errors printed) when one is unusable.
@@ -83,8 +95,8 @@ std::optional<std::vector<run_spec>> discovery_runs(const std::vector<loaded_sui
 
 void print_failed_discovery(const run_result& r) {
   print_error(fmt::format("scenario `{}`: {}", r.scenario, r.reason));
-  for (const std::string& d : r.details) fmt::print(stderr, "  {}\n", d);
-  if (!r.run_dir.empty()) fmt::print(stderr, "  kept: {}\n", display_path(r.run_dir));
+  for (const std::string& d : r.details) std::fputs(("  " + d + "\n").c_str(), stderr);
+  if (!r.run_dir.empty()) std::fputs(("  kept: " + display_path(r.run_dir) + "\n").c_str(), stderr);
 }
 
 struct discovery {
@@ -123,9 +135,9 @@ void print_uncovered(const coverage_report& r) {
                           names.size() == 1 ? " is" : "s are", fmt::join(names, ", ")));
 }
 
-bool write_json(const std::string& file, const coverage_report& r) {
+bool write_json(const std::optional<report_destination>& d, const coverage_report& r) {
   std::string error;
-  if (file.empty() || write_file_atomically(file, coverage_json_text(r), error)) return true;
+  if (!d || write_report(*d, coverage_json_text(r), error)) return true;
   print_error(error);
   return false;
 }
@@ -142,15 +154,12 @@ int command_coverage(const std::vector<std::string>& scenario_paths, const cover
     print_error("coverage: --source DIR is required: the folder of source files to scan");
     return exit_usage;
   }
-  if (!o.json_file.empty()) {
-    if (const std::string problem = json_file_problem(o.json_file); !problem.empty()) {
-      print_error(problem);
-      return exit_usage;
-    }
-  }
+  std::optional<report_destination> json;
+  if (!json_destination(o.json_file, json)) return exit_usage;
   const auto scan = scan_or_report(o);
   const auto loaded = scan ? load_or_report(scenario_paths) : std::nullopt;
-  if (!loaded) return exit_usage;
+  if (!loaded || !json_spares_inputs(json, o, scenario_paths, loaded->suites)) return exit_usage;
+  if (json && json->given == "-") out = stderr;  // stdout holds the report alone
 
   std::optional<std::vector<traced_scenario>> traces;
   std::size_t failed_runs = 0;
@@ -164,18 +173,20 @@ int command_coverage(const std::vector<std::string>& scenario_paths, const cover
   }
   coverage_report report = build_coverage(*scan, loaded->suites, traces);
   report.sources = o.source_dirs;
-  const bool colour = ::isatty(::fileno(out)) != 0 && std::getenv("NO_COLOR") == nullptr;
+  // The file first: a reader that stops reading the table (`| head`) ends
+  // this process with SIGPIPE, and must not cost the report.
+  const bool written = write_json(json, report);
+  const bool colour = use_colour(colour_mode_of(o.colour_text), out);
   std::fputs(coverage_table(report, colour).c_str(), out);
   std::fflush(out);
   if (o.require_all) print_uncovered(report);
-  const bool written = write_json(o.json_file, report);
   if (failed_runs > 0 || !written) return exit_failures;
   return coverage_exit_code(report, o.require_all) == 0 ? exit_ok : exit_failures;
 }
 
 void add_coverage_options(CLI::App& cmd, std::vector<std::string>& scenario_paths, coverage_options& o) {
-  o.jobs = std::max(1u, std::thread::hardware_concurrency());
-  cmd.add_option("paths", scenario_paths, "Scenario files or folders (default: ./scenarios)");
+  o.jobs = usable_cpu_count();
+  cmd.add_option("paths", scenario_paths, "Scenario files or folders (default: ./scenarios)")->type_name("PATH");
   cmd.add_option("--source", o.source_dirs, "A folder of source files to scan for checkpoints (repeatable)")
       ->required()
       ->allow_extra_args(false);
@@ -188,8 +199,12 @@ void add_coverage_options(CLI::App& cmd, std::vector<std::string>& scenario_path
   cmd.add_flag("--require-all", o.require_all, "Exit 1 when a defined checkpoint is covered by no scenario");
   cmd.add_option("--json", o.json_file, "Also write the report as JSON to this file");
   cmd.add_option("--target", o.target, "The target executable, overriding [target] command (with --run)");
-  cmd.add_option("-j,--jobs", o.jobs, "Traced runs executed in parallel (default: the number of cores)")
+  cmd.add_option("-j,--jobs", o.jobs, "Traced runs executed in parallel (default: the CPUs this process may run on)")
       ->check(CLI::Range(1u, 1024u));
+  cmd.add_option("--color", o.colour_text,
+                 "Colour the table: auto (default: on a terminal, unless NO_COLOR is set), always, never")
+      ->type_name("WHEN")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
 }
 
 }  // namespace crashpoint::harness

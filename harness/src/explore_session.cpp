@@ -82,9 +82,9 @@ std::vector<run_result> execute_session(std::vector<run_spec> runs, const explor
   std::vector<run_result> results;
   std::size_t next = 0;
   if (!explore.bases.empty()) {
-    for (run_spec& p : discover(explore, root, opts, on_result, stop, results, next)) {
-      runs.push_back(std::move(p));
-    }
+    std::vector<run_spec> points = discover(explore, root, opts, on_result, stop, results, next);
+    explore.on_planned(points);
+    for (run_spec& p : points) runs.push_back(std::move(p));
   }
   number_from(runs, next);
   session_options first = opts;
@@ -93,6 +93,7 @@ std::vector<run_result> execute_session(std::vector<run_spec> runs, const explor
   if (explore.opts.double_crash && !stop.load()) {
     std::vector<run_spec> doubles = recovery_crashes(runs, done, explore.opts);
     number_from(doubles, next);
+    explore.on_planned(doubles);
     append(done, execute_runs(doubles, root, opts, on_result, stop));
   }
   append(results, std::move(done));

@@ -21,6 +21,9 @@ struct exploration {
   explore_options opts;
   // Whether a discovered run is wanted (--filter, --only, --shard).
   std::function<bool(const run_spec&)> wanted = [](const run_spec&) { return true; };
+  // Told of the runs the plan gains as they are discovered (crash points, then
+  // crashes in recovery), before they execute; on the calling thread.
+  std::function<void(const std::vector<run_spec>&)> on_planned = [](const std::vector<run_spec>&) {};
 };
 
 std::vector<run_result> execute_session(std::vector<run_spec> runs, const exploration& explore,

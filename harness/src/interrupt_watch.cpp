@@ -15,6 +15,9 @@ interrupt_watch::interrupt_watch() {
   sigaddset(&set_, SIGHUP);   // the terminal went away: children must not stay behind
   sigaddset(&set_, SIGUSR2);  // our own wake-up call at the end
   pthread_sigmask(SIG_BLOCK, &set_, &old_);
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, &old_sigpipe_);
   thread_ = std::thread([this] { watch(); });
 }
 
@@ -29,6 +32,13 @@ interrupt_watch::~interrupt_watch() {
     if (sig != SIGUSR2) stop_ = true;
   }
   pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+  sigaction(SIGPIPE, &old_sigpipe_, nullptr);
+}
+
+void interrupt_watch::stop_output_closed() {
+  output_closed_ = true;
+  stop_ = true;
+  stop_all_commands();
 }
 
 void interrupt_watch::watch() {

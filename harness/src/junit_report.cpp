@@ -52,34 +52,39 @@ std::string attr(std::string_view name, std::string_view value) {
   return fmt::format(" {}=\"{}\"", name, xml_escape(value, true));
 }
 
-// The runs of one scenario file, in plan order.
+// The runs of one scenario file, in plan order: completed, then skipped.
 struct scenario_group {
   std::string name;
   fs::path file;
   std::vector<const run_result*> runs;
+  std::vector<const skipped_run*> skipped;
 };
 
-std::vector<scenario_group> by_scenario(const std::vector<run_result>& results) {
+scenario_group& group_of(std::vector<scenario_group>& groups, const std::string& name, const fs::path& file) {
+  auto it = std::find_if(groups.begin(), groups.end(),
+                         [&](const scenario_group& g) { return g.file == file && g.name == name; });
+  if (it == groups.end()) it = groups.insert(groups.end(), {name, file, {}, {}});
+  return *it;
+}
+
+std::vector<scenario_group> by_scenario(const session_record& session) {
   std::vector<scenario_group> groups;
-  for (const run_result& r : results) {
-    auto it = std::find_if(groups.begin(), groups.end(), [&](const scenario_group& g) {
-      return g.file == r.scenario_file && g.name == r.scenario;
-    });
-    if (it == groups.end()) it = groups.insert(groups.end(), {r.scenario, r.scenario_file, {}});
-    it->runs.push_back(&r);
+  for (const run_result& r : session.results) group_of(groups, r.scenario, r.scenario_file).runs.push_back(&r);
+  for (const skipped_run& r : session.skipped) {
+    group_of(groups, r.scenario, r.scenario_file).skipped.push_back(&r);
   }
   return groups;
 }
 
-// Counts as the attributes of <testsuite> and <testsuites> give them.
-std::string count_attrs(const std::vector<const run_result*>& runs, std::chrono::nanoseconds time) {
+// "tests", "failures" and "errors", as <testsuite> and <testsuites> both have them.
+std::string count_attrs(const std::vector<const run_result*>& runs, std::size_t skipped) {
   std::size_t failures = 0, errors = 0;
   for (const run_result* r : runs) {
     if (r->passed) continue;
     (r->kind == failure_kind::harness_error ? errors : failures)++;
   }
-  return attr("tests", std::to_string(runs.size())) + attr("failures", std::to_string(failures)) +
-         attr("errors", std::to_string(errors)) + attr("skipped", "0") + attr("time", seconds_text(time));
+  return attr("tests", std::to_string(runs.size() + skipped)) + attr("failures", std::to_string(failures)) +
+         attr("errors", std::to_string(errors));
 }
 
 std::string failure_text(const run_result& r) {
@@ -96,7 +101,7 @@ std::string failure_text(const run_result& r) {
 
 std::string testcase(const run_result& r) {
   std::string out = "    <testcase" + attr("name", r.checkpoint) + attr("classname", r.scenario) +
-                    attr("file", display_path(r.scenario_file)) + attr("time", seconds_text(r.duration));
+                    attr("time", seconds_text(r.duration));
   if (r.passed) return out + "/>\n";
   const char* element = r.kind == failure_kind::harness_error ? "error" : "failure";
   const std::string message = std::string(to_string(r.kind)) + ": " + r.reason;
@@ -115,14 +120,22 @@ std::string properties(const session_record& session) {
   return out + "    </properties>\n";
 }
 
+std::string skipped_testcase(const skipped_run& r) {
+  return "    <testcase" + attr("name", r.checkpoint) + attr("classname", r.scenario) + attr("time", "0.000") +
+         ">\n      <skipped" + attr("message", "not run: the session stopped before this run started") +
+         "/>\n    </testcase>\n";
+}
+
 std::string testsuite(const scenario_group& g, const session_record& session) {
   std::chrono::nanoseconds time{};
   for (const run_result* r : g.runs) time += r->duration;
-  std::string out = "  <testsuite" + attr("name", g.name) + count_attrs(g.runs, time) +
+  std::string out = "  <testsuite" + attr("name", g.name) + count_attrs(g.runs, g.skipped.size()) +
+                    attr("skipped", std::to_string(g.skipped.size())) + attr("time", seconds_text(time)) +
                     attr("timestamp", utc_timestamp(session.started));
   if (!g.file.empty()) out += attr("file", display_path(g.file));
   out += ">\n" + properties(session);
   for (const run_result* r : g.runs) out += testcase(*r);
+  for (const skipped_run* r : g.skipped) out += skipped_testcase(*r);
   return out + "  </testsuite>\n";
 }
 
@@ -149,10 +162,10 @@ std::string junit_xml(const session_record& session) {
   std::vector<const run_result*> all;
   for (const run_result& r : session.results) all.push_back(&r);
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites" + attr("name", "crashpoint") +
-                    count_attrs(all, session.duration) + attr("timestamp", utc_timestamp(session.started)) +
+                    count_attrs(all, session.skipped.size()) + attr("time", seconds_text(session.duration)) +
                     ">\n";
-  std::vector<scenario_group> groups = by_scenario(session.results);
-  if (groups.empty()) groups.push_back({"crashpoint", {}, {}});
+  std::vector<scenario_group> groups = by_scenario(session);
+  if (groups.empty()) groups.push_back({"crashpoint", {}, {}, {}});
   for (const scenario_group& g : groups) out += testsuite(g, session);
   return out + "</testsuites>\n";
 }

@@ -6,6 +6,7 @@
 
 #include "assertions.hpp"
 #include "crash_check.hpp"
+#include "detail_bounds.hpp"
 #include "run_context.hpp"
 #include "tree_snapshot.hpp"
 
@@ -251,6 +252,9 @@ run_result execute(const run_spec& run, const temp_root& root, const run_options
     } catch (const std::exception& e) {
       fail(r, failure_kind::harness_error, e.what());
     }
+    // Programs' output can hold megabyte lines: only a bounded quote is kept.
+    r.reason = bound_lines(r.reason);
+    bound_details(r.details);
     // The complete state is for a kept folder's reader; commands that received
     // CRASHPOINT_STATE had theirs written before they started.
     if (kept(r, opts)) ctx.write_state();

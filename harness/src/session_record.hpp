@@ -18,9 +18,18 @@
 
 namespace crashpoint::harness {
 
+// A run of the plan that never ran: the session stopped first.
+struct skipped_run {
+  std::string scenario, checkpoint;  // the run's id parts
+  std::filesystem::path scenario_file;
+};
+
 struct session_record {
   std::vector<run_result> results;  // the completed runs, in plan order
   std::size_t planned = 0;          // runs in the plan (of this shard)
+  // Interrupted: the runs known to the plan that did not run, in plan order
+  // (crash points not discovered yet are not known).
+  std::vector<skipped_run> skipped;
   bool interrupted = false;
   std::optional<shard_spec> shard;
   std::chrono::system_clock::time_point started;

@@ -308,3 +308,28 @@ TEST_CASE("run without paths uses ./scenarios") {
   CHECK(exited_with(r, 0));
   CHECK(r.out.text == "ok@store_after_meta\n");
 }
+
+TEST_CASE("a repeatable option takes one value per flag: the next argument is a path") {
+  e2e_suite s(store_suite());
+  s.add("other/crashpoint.toml", store_suite());
+  s.add("other/ok.toml", store_scenario("store_after_meta"));
+  s.add("src/store.cpp", "crashpoint::maybe_panic_at(\"store_after_meta\");\n");
+  // Each would take `other` as a second value and fall back to ./scenarios,
+  // which does not exist here.
+  for (const std::string option : {"--filter", "--only"}) {
+    const auto r = s.crashpoint({"list", option, "ok@store_after_meta", "other"});
+    INFO(option << "\n" << shown(r));
+    CHECK(exited_with(r, 0));
+    CHECK(r.out.text == "ok@store_after_meta\n");
+  }
+  for (const std::string option : {"--include", "--exclude"}) {
+    const auto r = s.crashpoint({"run", option, "no_such_checkpoint", "other"});
+    INFO(option << "\n" << shown(r));
+    CHECK(exited_with(r, 0));
+    CHECK(last_line(r.out.text) == "1 passed, 0 failed");
+  }
+  const auto coverage = s.crashpoint({"coverage", "--source", "src", "other"});
+  INFO(shown(coverage));
+  CHECK(exited_with(coverage, 0));
+  CHECK_THAT(coverage.out.text, Contains("store_after_meta"));
+}

@@ -138,6 +138,10 @@ if(STEP STREQUAL "install")
       message(FATAL_ERROR "not installed: ${f}")
     endif()
   endforeach()
+  # The man page goes with the executable when help2man could write it.
+  if(MAN_PAGE_BUILT AND NOT EXISTS ${prefix}/${INSTALL_MANDIR}/man1/crashpoint.1)
+    message(FATAL_ERROR "not installed: ${INSTALL_MANDIR}/man1/crashpoint.1")
+  endif()
   # Exactly the public headers: lib/include/crashpoint and harness/include/crashpoint.
   file(GLOB_RECURSE expected RELATIVE ${CRASHPOINT_SOURCE_DIR}/lib/include
        ${CRASHPOINT_SOURCE_DIR}/lib/include/crashpoint/*)
