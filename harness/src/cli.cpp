@@ -30,12 +30,25 @@ CLI::Option* add_selection(CLI::App& cmd, cli_options& o, std::string& shard) {
                         "TEST_SHARD_INDEX and TEST_TOTAL_SHARDS when set");
 }
 
-void add_run_options(CLI::App& cmd, cli_options& o) {
+// What executing programs takes: `run` and `explore`, and `list` for the
+// discovery runs of scenarios with checkpoints = "auto".
+void add_execution_options(CLI::App& cmd, cli_options& o) {
   cmd.add_option("-j,--jobs", o.jobs, "Runs executed in parallel (default: the number of cores)")
       ->check(CLI::Range(1u, 1024u));
   cmd.add_option("--target", o.target, "The target executable, overriding [target] command");
   cmd.add_option("--timeout", o.timeout_text,
                  "Per-command timeout for every command, overriding the files (e.g. 30s, 500ms)");
+}
+
+// Which crash points exploration keeps (`run`, `explore`, `list`).
+void add_point_options(CLI::App& cmd, explore_options& o) {
+  cmd.add_option("--max-hits", o.max_hits, "Explore at most hits 1..N of each checkpoint");
+  cmd.add_option("--include", o.include, "Only checkpoints whose name matches this glob (repeatable)");
+  cmd.add_option("--exclude", o.exclude, "Leave out checkpoints whose name matches this glob (repeatable)");
+}
+
+void add_run_options(CLI::App& cmd, cli_options& o) {
+  add_execution_options(cmd, o);
   cmd.add_option("--keep", o.keep_text, "Which run directories to keep: failed (default), all, none")
       ->check(CLI::IsMember({"failed", "all", "none"}));
   cmd.add_option("--junit", o.junit_path, "Also write a JUnit XML report to this file");
@@ -44,9 +57,7 @@ void add_run_options(CLI::App& cmd, cli_options& o) {
 
 // How `explore`, and `run` for scenarios with checkpoints = "auto", find crash points.
 void add_explore_options(CLI::App& cmd, explore_options& o) {
-  cmd.add_option("--max-hits", o.max_hits, "Explore at most hits 1..N of each checkpoint");
-  cmd.add_option("--include", o.include, "Only checkpoints whose name matches this glob (repeatable)");
-  cmd.add_option("--exclude", o.exclude, "Leave out checkpoints whose name matches this glob (repeatable)");
+  add_point_options(cmd, o);
   cmd.add_flag("--double", o.double_crash,
                "Also crash recovery at every checkpoint it reaches, then recover cleanly");
 }
@@ -105,7 +116,8 @@ void define(CLI::App& app, command_line& c) {
     add_explore_options(*cmd, c.options.explore);
   }
   add_coverage_options(*c.coverage_command, c.coverage_paths, c.coverage);
-  c.list->add_option("--target", c.options.target, "The target executable, overriding [target] command");
+  add_execution_options(*c.list, c.options);
+  add_point_options(*c.list, c.options.explore);
   add_init_options(*c.init_command, c.init);
 }
 

@@ -17,6 +17,7 @@
 #include "scenario_loader.hpp"
 #include "session.hpp"
 #include "session_record.hpp"
+#include "setup_template.hpp"
 #include "shard.hpp"
 #include "target.hpp"
 
@@ -72,22 +73,43 @@ std::optional<shard_choice> shard_or_report(const cli_options& o) {
   return std::nullopt;
 }
 
-// --filter and --only; an --only id of an explored scenario is checked later.
-run_selection selection_of(const cli_options& o, const std::vector<run_spec>& bases) {
-  run_selection selection{o.filters, o.only, {}};
-  for (const run_spec& b : bases) selection.explored_scenarios.push_back(b.scen->name);
-  return selection;
+run_selection selection_of(const cli_options& o) { return {o.filters, o.only, {}}; }
+
+// The scenarios to discover: every one with `checkpoints = "auto"` (every one
+// under `explore`) that could hold a selected run. An --only id of another
+// scenario needs no discovery of this one.
+std::vector<run_spec> bases_to_discover(const load_result& loaded, const cli_options& o) {
+  std::vector<std::string> names;
+  for (const loaded_suite& s : loaded.suites) {
+    for (const scenario& sc : s.scenarios) names.push_back(sc.name);
+  }
+  std::vector<run_spec> bases = exploration_bases(loaded.suites, o.explore_all);
+  const run_selection selection = selection_of(o);
+  std::erase_if(bases, [&](const run_spec& b) { return !may_select(selection, b.scen->name, names); });
+  for (std::size_t i = 0; i < bases.size(); ++i) bases[i].index = i;
+  return bases;
 }
 
-// The runs that --filter and --only select, then the shard's share of them (which
-// may be none: CI shards can be empty). Empty when the selection was invalid.
-std::optional<std::vector<run_spec>> plan(const load_result& loaded, const cli_options& o,
-                                          const shard_choice& shard,
-                                          const std::vector<run_spec>& bases = {}) {
-  selected_runs selected = select_runs(loaded.suites, selection_of(o, bases));
+// What a session executes: the selected runs of this shard, and the
+// discovery runs that failed (of this shard: a failure is reported once).
+struct session_plan {
+  std::vector<run_spec> runs;  // numbered after the discovery runs
+  std::vector<run_result> failed_discoveries;
+  bool explored = false;  // some scenario was explored: the crash-point table is printed
+};
+
+// The runs that --filter and --only select among the listed and discovered
+// ones, then the shard's share of them (which may be none: CI shards can be
+// empty). Empty when the selection was invalid: an unknown --only id, or
+// nothing selected at all (and no discovery failed, which would explain it).
+std::optional<session_plan> plan(const load_result& loaded, const cli_options& o,
+                                 const shard_choice& shard, std::size_t discovered, discovery found) {
+  run_selection selection = selection_of(o);
+  for (const run_result& f : found.failures) selection.undiscovered_scenarios.push_back(f.scenario);
+  selected_runs selected = select_runs(plan_runs(loaded.suites, found.points, o.explore_all), selection);
   for (const std::string& e : selected.errors) fmt::print(stderr, "crashpoint: {}\n", e);
   if (!selected.errors.empty()) return std::nullopt;
-  if (selected.runs.empty() && bases.empty()) {
+  if (selected.runs.empty() && found.failures.empty()) {
     if (o.only.empty()) {
       fmt::print(stderr, "crashpoint: no runs match the filter{}\n", o.filters.size() == 1 ? "" : "s");
     } else {
@@ -95,8 +117,22 @@ std::optional<std::vector<run_spec>> plan(const load_result& loaded, const cli_o
     }
     return std::nullopt;
   }
-  if (!shard.shard) return std::move(selected.runs);
-  return keep_shard(std::move(selected.runs), *shard.shard);
+  session_plan out;
+  out.explored = discovered > 0;
+  out.runs = std::move(selected.runs);
+  out.failed_discoveries = std::move(found.failures);
+  if (shard.shard) {
+    out.runs = keep_shard(std::move(out.runs), *shard.shard);
+    std::erase_if(out.failed_discoveries, [&](const run_result& r) {
+      return shard_of(r.scenario + "@" + r.checkpoint, shard.shard->total) != shard.shard->index;
+    });
+  }
+  for (std::size_t i = 0; i < out.runs.size(); ++i) out.runs[i].index = discovered + i;
+  return out;
+}
+
+run_options run_options_of(const cli_options& o, const interrupt_watch& watch) {
+  return {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()};
 }
 
 // Why a report cannot be written to `file`, or "": checked before anything runs.
@@ -144,34 +180,31 @@ bool write_reports(const cli_options& o, const session_record& record) {
   return ok;
 }
 
-// What the scenarios to explore need: their bases, and which discovered runs
-// the command line selects (--filter, --only, --shard).
-exploration exploration_of(const cli_options& o, std::vector<run_spec> bases,
-                           const std::optional<shard_spec>& shard) {
-  exploration x{std::move(bases), o.explore, {}};
-  x.wanted = [selection = selection_of(o, x.bases), shard](const run_spec& run) {
-    return selected_by(selection, run) && (!shard || shard_of(run.id(), shard->total) == shard->index);
-  };
-  return x;
-}
+// When the session started, by both clocks: the reports' timestamp, and its duration.
+struct session_start {
+  std::chrono::system_clock::time_point wall = std::chrono::system_clock::now();
+  std::chrono::steady_clock::time_point steady = std::chrono::steady_clock::now();
+};
 
-// Executes the runs (exploring first), printing each result and the summary as they come.
-session_record execute(const std::vector<run_spec>& runs, const exploration& explore,
-                       const cli_options& o, const interrupt_watch& watch) {
+// Executes the plan, printing each result and the summary as they come; the
+// discovery runs that failed were printed already.
+session_record execute(session_plan plan, const cli_options& o, const temp_root& root,
+                       const session_options& opts, console_report& report,
+                       const interrupt_watch& watch, const session_start& start) {
   session_record record;
-  record.planned = runs.size();
-  record.started = std::chrono::system_clock::now();
-  const auto start = std::chrono::steady_clock::now();
-  const temp_root root;
-  session_options opts{o.jobs, {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()}};
-  console_report report(stdout);
-  record.results = execute_session(runs, explore, root, opts,
-                                   [&](const run_result& r) { report.result(r); }, watch.stop_flag());
+  record.planned = plan.runs.size() + plan.failed_discoveries.size();
+  record.started = start.wall;
+  record.results = std::move(plan.failed_discoveries);
+  const std::size_t next = plan.runs.empty() ? 0 : plan.runs.back().index + 1;
+  session_results done = execute_session(
+      std::move(plan.runs), o.explore, root, opts, next,
+      [&](const run_result& r) { report.result(r); }, watch.stop_flag());
+  record.planned += done.added_runs;
+  for (run_result& r : done.results) record.results.push_back(std::move(r));
   record.interrupted = watch.interrupted();
-  record.duration = std::chrono::steady_clock::now() - start;
-  if (!explore.bases.empty()) std::fputs(("\n" + crash_point_table(record.results)).c_str(), stdout);
+  record.duration = std::chrono::steady_clock::now() - start.steady;
+  if (plan.explored) std::fputs(("\n" + crash_point_table(record.results)).c_str(), stdout);
   report.summary(record.results.size() - record.failed(), record.failed(), record.interrupted);
-  root.remove_if_empty();
   return record;
 }
 
@@ -196,24 +229,58 @@ int command_list(const cli_options& o) {
   if (!shard) return exit_usage;
   const auto loaded = load_or_report(o);
   if (!loaded) return exit_usage;
-  const auto runs = plan(*loaded, o, *shard);
+  std::vector<run_spec> bases = bases_to_discover(*loaded, o);
+  if (!resolve_targets(bases, o)) return exit_usage;
+  discovery found;
+  if (!bases.empty()) {  // executes programs: a temporary root, and a stop on SIGINT
+    const interrupt_watch watch;
+    const temp_root root;
+    found = discover(bases, o.explore, root, {o.jobs, run_options_of(o, watch)},
+                     [](const run_result&) {}, watch.stop_flag());
+    root.remove_if_empty();
+    if (watch.interrupted()) return exit_interrupted;
+  }
+  const auto runs = plan(*loaded, o, *shard, bases.size(), std::move(found));
   if (!runs) return exit_usage;
-  for (const run_spec& r : *runs) fmt::print("{}\n", r.id());
-  return exit_ok;
+  for (const run_spec& r : runs->runs) fmt::print("{}\n", r.id());
+  const std::size_t failed = runs->failed_discoveries.size();
+  if (failed == 0) return exit_ok;
+  console_report failures(stderr);
+  for (const run_result& r : runs->failed_discoveries) failures.result(r);
+  fmt::print(stderr, "crashpoint: {} scenario{} could not be explored (above): {} runs are not listed\n",
+             failed, failed == 1 ? "" : "s", failed == 1 ? "its" : "their");
+  return exit_failures;
 }
 
 int command_run(const cli_options& o) {
+  const session_start start;
   const auto shard = shard_or_report(o);
   if (!shard || !report_paths_ok(o)) return exit_usage;
   const auto loaded = load_or_report(o);
   if (!loaded) return exit_usage;
-  std::vector<run_spec> bases = exploration_bases(loaded->suites, o.explore_all);
-  auto runs = plan(*loaded, o, *shard, bases);
-  if (!runs || !resolve_targets(*runs, o) || !resolve_targets(bases, o)) return exit_usage;
-  if (o.explore_all) runs->clear();  // explore replaces listed checkpoints by discovered ones
+  std::vector<run_spec> bases = bases_to_discover(*loaded, o);
+  if (!resolve_targets(bases, o)) return exit_usage;
 
   const interrupt_watch watch;  // alive until the reports are written: a second ^C waits
-  session_record record = execute(*runs, exploration_of(o, std::move(bases), shard->shard), o, watch);
+  const temp_root root;
+  setup_templates templates(root);  // emptied before the root is removed
+  const auto finish = [&] {
+    templates.remove_all();
+    root.remove_if_empty();
+  };
+  session_options opts{o.jobs, run_options_of(o, watch)};
+  opts.run.templates = &templates;
+  discovery found = discover(bases, o.explore, root, opts, [](const run_result&) {}, watch.stop_flag());
+  auto runs = watch.interrupted() ? session_plan{{}, std::move(found.failures), true}
+                                  : plan(*loaded, o, *shard, bases.size(), std::move(found));
+  if (!runs || !resolve_targets(runs->runs, o)) {
+    finish();
+    return exit_usage;
+  }
+  console_report report(stdout);
+  for (const run_result& r : runs->failed_discoveries) report.result(r);
+  session_record record = execute(std::move(*runs), o, root, opts, report, watch, start);
+  finish();
   record.shard = shard->shard;
   const bool written = write_reports(o, record);
   if (record.interrupted) return exit_interrupted;
