@@ -47,3 +47,13 @@ TEST_CASE("suite ids: a folder and a link to it run each scenario once") {
   CHECK(exited_with(ran, 0));
   CHECK(last_line(ran.out.text) == "1 passed, 0 failed");
 }
+
+TEST_CASE("suite ids: two runs that would share an id are a usage error naming both files") {
+  const e2e_suite s(store_suite(), {{"a.toml", store_scenario("b@c")}, {"a@b.toml", store_scenario("c")}});
+  const auto r = s.crashpoint({"list", "."});
+  INFO(shown(r));
+  CHECK(exited_with(r, 2));
+  CHECK(r.out.text.empty());
+  CHECK_THAT(r.err.text, Contains("two runs have the id \"a@b@c\"") && Contains("a.toml") &&
+                             Contains("a@b.toml"));
+}
