@@ -23,11 +23,14 @@
 # gtest_discover_tests(DISCOVERY_MODE PRE_TEST) and catch_discover_tests, this
 # adds a script to the directory's TEST_INCLUDE_FILES. CTest evaluates it each
 # time it reads the test list (ctest, ctest -N, ctest -R ...); the script runs
-# `crashpoint list DIR --target T` and declares the tests. The result is cached
-# beside the build and reused while the harness executable and every *.toml file
-# of the suite (and the nearest crashpoint.toml above it) are unchanged, so an
-# edited, added or deleted scenario is picked up by the next ctest without
-# re-running cmake. When listing fails (a bad scenario file, for example) one
+# `crashpoint list DIR --target T` and declares the tests. For scenarios with
+# `checkpoints = "auto"` listing executes programs: each one's setup and crash
+# command, traced, to find its crash points (docs/exploration.md). The result is
+# cached beside the build and reused while the harness and target executables
+# and every *.toml file of the suite (and the nearest crashpoint.toml above it)
+# are unchanged, so an edited, added or deleted scenario, or a rebuilt target
+# with other checkpoints, is picked up by the next ctest without re-running
+# cmake. When listing fails (a bad scenario file, for example) one
 # test `<TEST_PREFIX>LIST_FAILED` is declared instead, which fails and prints the
 # listing's errors; when the harness is not built yet, `<TEST_PREFIX>HARNESS_NOT_BUILT`.
 #
@@ -172,10 +175,13 @@ function(_crashpoint_discover_scenarios)
   # name and content of every file the listing reads.
   file(SHA256 "${CMAKE_CURRENT_FUNCTION_LIST_FILE}" key)
   string(APPEND key "|${ARGV}")
-  if(EXISTS "${arg_HARNESS}")
-    file(TIMESTAMP "${arg_HARNESS}" stamp "%Y-%m-%dT%H:%M:%S" UTC)
-    string(APPEND key "|harness ${stamp}")
-  endif()
+  # The target: explored scenarios' runs are the checkpoints it reaches.
+  foreach(program HARNESS TARGET)
+    if(EXISTS "${arg_${program}}")
+      file(TIMESTAMP "${arg_${program}}" stamp "%Y-%m-%dT%H:%M:%S" UTC)
+      string(APPEND key "|${program} ${stamp}")
+    endif()
+  endforeach()
   set(files)
   if(IS_DIRECTORY "${arg_DIRECTORY}")
     file(GLOB_RECURSE files LIST_DIRECTORIES false "${arg_DIRECTORY}/*.toml")
@@ -216,7 +222,7 @@ function(_crashpoint_discover_scenarios)
     COMMAND "${arg_HARNESS}" list "${arg_DIRECTORY}" --target "${arg_TARGET}"
     WORKING_DIRECTORY "${arg_WORKING_DIRECTORY}"
     OUTPUT_VARIABLE listed ERROR_VARIABLE errors RESULT_VARIABLE status
-    TIMEOUT 60)
+    TIMEOUT 600)  # discovery runs of "auto" scenarios execute the target
   string(REGEX MATCHALL "[^\r\n]+" ids "${listed}")
 
   if(NOT status EQUAL 0 OR NOT ids)

@@ -97,7 +97,9 @@ CLI::Option* add_selection(CLI::App& cmd, cli_options& o, std::string& shard) {
       ->type_name("K/N");
 }
 
-void add_run_options(CLI::App& cmd, cli_options& o) {
+// What executing programs takes: `run` and `explore`, and `list` for the
+// discovery runs of scenarios with checkpoints = "auto".
+void add_execution_options(CLI::App& cmd, cli_options& o) {
   cmd.add_option("-j,--jobs", o.jobs,
                  "Runs executed in parallel (default: the CPUs this process may run on)")
       ->type_name("N")
@@ -106,6 +108,21 @@ void add_run_options(CLI::App& cmd, cli_options& o) {
   cmd.add_option("--timeout", o.timeout_text,
                  "Per-command timeout for every command, overriding the files (e.g. 30s, 500ms)")
       ->type_name("DURATION");
+}
+
+// Which crash points exploration keeps (`run`, `explore`, `list`).
+void add_point_options(CLI::App& cmd, explore_options& o) {
+  cmd.add_option("--max-hits", o.max_hits, "Explore at most hits 1..N of each checkpoint")->type_name("N");
+  repeatable(cmd.add_option("--include", o.include,
+                            "Only checkpoints whose name matches this glob (repeat the option for more)")
+                 ->type_name("GLOB"));
+  repeatable(cmd.add_option("--exclude", o.exclude,
+                            "Leave out checkpoints whose name matches this glob (repeat the option for more)")
+                 ->type_name("GLOB"));
+}
+
+void add_run_options(CLI::App& cmd, cli_options& o) {
+  add_execution_options(cmd, o);
   cmd.add_option("--keep", o.keep_text, "Which run folders to keep: failed (default), all, none")
       ->type_name("WHICH")
       ->check(CLI::IsMember({"failed", "all", "none"}));
@@ -122,13 +139,7 @@ void add_run_options(CLI::App& cmd, cli_options& o) {
 
 // How `explore`, and `run` for scenarios with checkpoints = "auto", find crash points.
 void add_explore_options(CLI::App& cmd, explore_options& o) {
-  cmd.add_option("--max-hits", o.max_hits, "Explore at most hits 1..N of each checkpoint")->type_name("N");
-  repeatable(cmd.add_option("--include", o.include,
-                            "Only checkpoints whose name matches this glob (repeat the option for more)")
-                 ->type_name("GLOB"));
-  repeatable(cmd.add_option("--exclude", o.exclude,
-                            "Leave out checkpoints whose name matches this glob (repeat the option for more)")
-                 ->type_name("GLOB"));
+  add_point_options(cmd, o);
   cmd.add_flag("--double", o.double_crash,
                "Also crash recovery at every checkpoint it reaches, then recover cleanly");
 }
@@ -196,8 +207,8 @@ void define(CLI::App& app, command_line& c) {
     add_explore_options(*cmd, c.options.explore);
   }
   add_coverage_options(*c.coverage_command, c.coverage_paths, c.coverage);
-  c.list->add_option("--target", c.options.target, "The target executable, overriding [target] command")
-      ->type_name("PATH");
+  add_execution_options(*c.list, c.options);
+  add_point_options(*c.list, c.options.explore);
   add_init_options(*c.init_command, c.init);
   app.footer(main_footer);  // after the subcommands, which would inherit it
 }

@@ -18,6 +18,7 @@
 #include "scenario_loader.hpp"
 #include "session.hpp"
 #include "session_record.hpp"
+#include "setup_template.hpp"
 #include "shard.hpp"
 #include "target.hpp"
 #include "terminal.hpp"
@@ -74,22 +75,43 @@ std::optional<shard_choice> shard_or_report(const cli_options& o) {
   return std::nullopt;
 }
 
-// --filter and --only; an --only id of an explored scenario is checked later.
-run_selection selection_of(const cli_options& o, const std::vector<run_spec>& bases) {
-  run_selection selection{o.filters, o.only, {}};
-  for (const run_spec& b : bases) selection.explored_scenarios.push_back(b.scen->name);
-  return selection;
+run_selection selection_of(const cli_options& o) { return {o.filters, o.only, {}}; }
+
+// The scenarios to discover: every one with `checkpoints = "auto"` (every one
+// under `explore`) that could hold a selected run. An --only id of another
+// scenario needs no discovery of this one.
+std::vector<run_spec> bases_to_discover(const load_result& loaded, const cli_options& o) {
+  std::vector<std::string> names;
+  for (const loaded_suite& s : loaded.suites) {
+    for (const scenario& sc : s.scenarios) names.push_back(sc.name);
+  }
+  std::vector<run_spec> bases = exploration_bases(loaded.suites, o.explore_all);
+  const run_selection selection = selection_of(o);
+  std::erase_if(bases, [&](const run_spec& b) { return !may_select(selection, b.scen->name, names); });
+  for (std::size_t i = 0; i < bases.size(); ++i) bases[i].index = i;
+  return bases;
 }
 
-// The runs that --filter and --only select, then the shard's share of them (which
-// may be none: CI shards can be empty). Empty when the selection was invalid.
-std::optional<std::vector<run_spec>> plan(const load_result& loaded, const cli_options& o,
-                                          const shard_choice& shard,
-                                          const std::vector<run_spec>& bases = {}) {
-  selected_runs selected = select_runs(loaded.suites, selection_of(o, bases));
+// What a session executes: the selected runs of this shard, and the
+// discovery runs that failed (of this shard: a failure is reported once).
+struct session_plan {
+  std::vector<run_spec> runs;  // numbered after the discovery runs
+  std::vector<run_result> failed_discoveries;
+  bool explored = false;  // some scenario was explored: the crash-point table is printed
+};
+
+// The runs that --filter and --only select among the listed and discovered
+// ones, then the shard's share of them (which may be none: CI shards can be
+// empty). Empty when the selection was invalid: an unknown --only id, or
+// nothing selected at all (and no discovery failed, which would explain it).
+std::optional<session_plan> plan(const load_result& loaded, const cli_options& o,
+                                 const shard_choice& shard, std::size_t discovered, discovery found) {
+  run_selection selection = selection_of(o);
+  for (const run_result& f : found.failures) selection.undiscovered_scenarios.push_back(f.scenario);
+  selected_runs selected = select_runs(plan_runs(loaded.suites, found.points, o.explore_all), selection);
   for (const std::string& e : selected.errors) fmt::print(stderr, "crashpoint: {}\n", e);
   if (!selected.errors.empty()) return std::nullopt;
-  if (selected.runs.empty() && bases.empty()) {
+  if (selected.runs.empty() && found.failures.empty()) {
     if (o.only.empty()) {
       fmt::print(stderr, "crashpoint: no runs match the filter{}\n", o.filters.size() == 1 ? "" : "s");
     } else {
@@ -97,8 +119,22 @@ std::optional<std::vector<run_spec>> plan(const load_result& loaded, const cli_o
     }
     return std::nullopt;
   }
-  if (!shard.shard) return std::move(selected.runs);
-  return keep_shard(std::move(selected.runs), *shard.shard);
+  session_plan out;
+  out.explored = discovered > 0;
+  out.runs = std::move(selected.runs);
+  out.failed_discoveries = std::move(found.failures);
+  if (shard.shard) {
+    out.runs = keep_shard(std::move(out.runs), *shard.shard);
+    std::erase_if(out.failed_discoveries, [&](const run_result& r) {
+      return shard_of(r.scenario + "@" + r.checkpoint, shard.shard->total) != shard.shard->index;
+    });
+  }
+  for (std::size_t i = 0; i < out.runs.size(); ++i) out.runs[i].index = discovered + i;
+  return out;
+}
+
+run_options run_options_of(const cli_options& o, const interrupt_watch& watch) {
+  return {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()};
 }
 
 // Where --junit and --json write (either may be absent).
@@ -133,11 +169,14 @@ std::optional<report_files> report_files_or_report(const cli_options& o) {
 
 // False (printed) when a report would replace or write into what the session
 // reads: a suite, scenario, golden or fixture file, the target, a scenario folder.
-bool reports_spare_inputs(const report_files& files, const cli_options& o, const load_result& loaded,
-                          const std::vector<run_spec>& runs, const std::vector<run_spec>& bases) {
+bool reports_spare_inputs(const report_files& files, const cli_options& o, const load_result& loaded) {
+  // Every suite's target that resolves: a run may execute it.
   std::vector<fs::path> targets;
-  for (const auto* plan : {&runs, &bases}) {
-    for (const run_spec& r : *plan) targets.push_back(r.target_path);
+  const auto override_path = o.target.empty() ? std::nullopt : std::optional<fs::path>(o.target);
+  for (const loaded_suite& s : loaded.suites) {
+    std::string error;
+    fs::path target = resolve_target(s.target, override_path, error);
+    if (!target.empty()) targets.push_back(std::move(target));
   }
   const session_inputs inputs = inputs_of(as_paths(o.paths), loaded.suites, targets);
   bool ok = true;
@@ -164,16 +203,11 @@ bool write_reports(const report_files& files, const session_record& record) {
   return ok;
 }
 
-// What the scenarios to explore need: their bases, and which discovered runs
-// the command line selects (--filter, --only, --shard).
-exploration exploration_of(const cli_options& o, std::vector<run_spec> bases,
-                           const std::optional<shard_spec>& shard) {
-  exploration x{std::move(bases), o.explore, {}};
-  x.wanted = [selection = selection_of(o, x.bases), shard](const run_spec& run) {
-    return selected_by(selection, run) && (!shard || shard_of(run.id(), shard->total) == shard->index);
-  };
-  return x;
-}
+// When the session started, by both clocks: the reports' timestamp, and its duration.
+struct session_start {
+  std::chrono::system_clock::time_point wall = std::chrono::system_clock::now();
+  std::chrono::steady_clock::time_point steady = std::chrono::steady_clock::now();
+};
 
 // The runs of `planned` that have no result.
 std::vector<skipped_run> not_run(const std::vector<run_spec>& planned, const std::vector<run_result>& results) {
@@ -193,31 +227,29 @@ console_style style_of(const cli_options& o, std::FILE* console) {
           [&o](const run_result& r) { return rerun_command(o, r); }};
 }
 
-// Executes the runs (exploring first), printing each result and the summary as
-// they come. A stdout nobody reads any more stops the session as a signal would.
-session_record execute(const std::vector<run_spec>& runs, exploration explore, const cli_options& o,
-                       std::FILE* console, interrupt_watch& watch) {
+// Executes the plan, printing each result and the summary as they come; the
+// discovery runs that failed were printed already.
+session_record execute(session_plan plan, const cli_options& o, const temp_root& root,
+                       const session_options& opts, console_report& report,
+                       const interrupt_watch& watch, const session_start& start) {
   session_record record;
-  record.planned = runs.size();
-  record.started = std::chrono::system_clock::now();
-  const auto start = std::chrono::steady_clock::now();
-  const temp_root root;
-  session_options opts{o.jobs, {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()}};
-  console_report report(console, style_of(o, console), [&watch] { watch.stop_output_closed(); });
-  report.planned(runs.size());
-  std::vector<run_spec> planned = runs;
-  explore.on_planned = [&](const std::vector<run_spec>& more) {
-    planned.insert(planned.end(), more.begin(), more.end());
-    report.planned(more.size());
-  };
-  record.results = execute_session(runs, explore, root, opts,
-                                   [&](const run_result& r) { report.result(r); }, watch.stop_flag());
+  record.planned = plan.runs.size() + plan.failed_discoveries.size();
+  record.started = start.wall;
+  record.results = std::move(plan.failed_discoveries);
+  std::vector<run_spec> planned = plan.runs;
+  const std::size_t next = plan.runs.empty() ? 0 : plan.runs.back().index + 1;
+  session_results done = execute_session(
+      std::move(plan.runs), o.explore, root, opts, next,
+      [&](const run_result& r) { report.result(r); }, watch.stop_flag(),
+      [&](const std::vector<run_spec>& more) { report.planned(more.size()); });
+  record.planned += done.added_runs.size();
+  planned.insert(planned.end(), done.added_runs.begin(), done.added_runs.end());
+  for (run_result& r : done.results) record.results.push_back(std::move(r));
   record.interrupted = watch.interrupted();
   if (record.interrupted) record.skipped = not_run(planned, record.results);
-  record.duration = std::chrono::steady_clock::now() - start;
-  if (!explore.bases.empty()) report.text("\n" + crash_point_table(record.results));
+  record.duration = std::chrono::steady_clock::now() - start.steady;
+  if (plan.explored) report.text("\n" + crash_point_table(record.results));
   report.summary(record.results, record.interrupted);
-  root.remove_if_empty();
   return record;
 }
 
@@ -242,28 +274,61 @@ int command_list(const cli_options& o) {
   if (!shard) return exit_usage;
   const auto loaded = load_or_report(o);
   if (!loaded) return exit_usage;
-  const auto runs = plan(*loaded, o, *shard);
+  std::vector<run_spec> bases = bases_to_discover(*loaded, o);
+  if (!resolve_targets(bases, o)) return exit_usage;
+  discovery found;
+  if (!bases.empty()) {  // executes programs: a temporary root, and a stop on SIGINT
+    const interrupt_watch watch;
+    const temp_root root;
+    found = discover(bases, o.explore, root, {o.jobs, run_options_of(o, watch)},
+                     [](const run_result&) {}, watch.stop_flag());
+    root.remove_if_empty();
+    if (watch.interrupted()) return exit_interrupted;
+  }
+  const auto runs = plan(*loaded, o, *shard, bases.size(), std::move(found));
   if (!runs) return exit_usage;
-  for (const run_spec& r : *runs) fmt::print("{}\n", r.id());
-  return exit_ok;
+  for (const run_spec& r : runs->runs) fmt::print("{}\n", r.id());
+  const std::size_t failed = runs->failed_discoveries.size();
+  if (failed == 0) return exit_ok;
+  console_report failures(stderr, {});
+  for (const run_result& r : runs->failed_discoveries) failures.result(r);
+  fmt::print(stderr, "crashpoint: {} scenario{} could not be explored (above): {} runs are not listed\n",
+             failed, failed == 1 ? "" : "s", failed == 1 ? "its" : "their");
+  return exit_failures;
 }
 
 int command_run(const cli_options& o) {
+  const session_start start;
   const auto shard = shard_or_report(o);
   const auto reports = shard ? report_files_or_report(o) : std::nullopt;
   if (!reports) return exit_usage;
   const auto loaded = load_or_report(o);
   if (!loaded) return exit_usage;
-  std::vector<run_spec> bases = exploration_bases(loaded->suites, o.explore_all);
-  auto runs = plan(*loaded, o, *shard, bases);
-  if (!runs || !resolve_targets(*runs, o) || !resolve_targets(bases, o)) return exit_usage;
-  if (!reports_spare_inputs(*reports, o, *loaded, *runs, bases)) return exit_usage;
-  if (o.explore_all) runs->clear();  // explore replaces listed checkpoints by discovered ones
+  std::vector<run_spec> bases = bases_to_discover(*loaded, o);
+  if (!resolve_targets(bases, o) || !reports_spare_inputs(*reports, o, *loaded)) return exit_usage;
 
   interrupt_watch watch;  // alive until the reports are written: a second ^C waits
   std::FILE* console = reports->console_to_stderr() ? stderr : stdout;
-  session_record record =
-      execute(*runs, exploration_of(o, std::move(bases), shard->shard), o, console, watch);
+  console_report report(console, style_of(o, console), [&watch] { watch.stop_output_closed(); });
+  const temp_root root;
+  setup_templates templates(root);  // emptied before the root is removed
+  const auto finish = [&] {
+    templates.remove_all();
+    root.remove_if_empty();
+  };
+  session_options opts{o.jobs, run_options_of(o, watch)};
+  opts.run.templates = &templates;
+  discovery found = discover(bases, o.explore, root, opts, [](const run_result&) {}, watch.stop_flag());
+  auto runs = watch.interrupted() ? session_plan{{}, std::move(found.failures), true}
+                                  : plan(*loaded, o, *shard, bases.size(), std::move(found));
+  if (!runs || !resolve_targets(runs->runs, o)) {
+    finish();
+    return exit_usage;
+  }
+  report.planned(runs->runs.size() + runs->failed_discoveries.size());
+  for (const run_result& r : runs->failed_discoveries) report.result(r);
+  session_record record = execute(std::move(*runs), o, root, opts, report, watch, start);
+  finish();
   record.shard = shard->shard;
   const bool written = write_reports(*reports, record);
   if (watch.output_closed()) return exit_output_closed;

@@ -15,8 +15,8 @@
 //
 // Results come in completion order; the list of failures at the end is in
 // plan order. On a terminal each result starts with a progress counter,
-// `[3/12] PASS  ...`: runs done, of the runs known so far (exploration adds the
-// crash points it discovers as it goes). Quiet prints only failures and what
+// `[3/12] PASS  ...`: runs done, of the runs planned so far (--double adds the
+// crashes in recovery once it finds them). Quiet prints only failures and what
 // follows them; on a terminal a counter line `[3/12]` stands in for the passes,
 // overwritten by the next output.
 //

@@ -54,15 +54,23 @@ command_result run_context::run(const std::string& phase, const std::vector<std:
   if (stop_ != nullptr && stop_->load()) throw interrupted{};
   command_result r = run_command(cmd);
   if (stop_ != nullptr && stop_->load()) throw interrupted{};
-  const std::string stem = std::to_string(result_.steps.size() + 1) + "-" + phase;
-  step.stdout_path = dirs_.logs / (stem + ".out");
-  step.stderr_path = dirs_.logs / (stem + ".err");
-  unwritten_logs_.push_back({step.stdout_path, r.out.text});
-  unwritten_logs_.push_back({step.stderr_path, r.err.text});
   step.status = r.status;
   step.duration = r.duration;
-  result_.steps.push_back(std::move(step));
+  record(std::move(step), r.out.text, r.err.text);
   return r;
+}
+
+void run_context::record(step_record step, std::string out, std::string err) {
+  const std::string stem = std::to_string(result_.steps.size() + 1) + "-" + step.phase;
+  step.stdout_path = dirs_.logs / (stem + ".out");
+  step.stderr_path = dirs_.logs / (stem + ".err");
+  logs_.push_back({step.stdout_path, std::move(out)});
+  logs_.push_back({step.stderr_path, std::move(err)});
+  result_.steps.push_back(std::move(step));
+}
+
+std::pair<std::string, std::string> run_context::output_of(std::size_t i) const {
+  return {logs_.at(2 * i).text, logs_.at(2 * i + 1).text};
 }
 
 env_map run_context::arming_env(const std::string& entry, const fs::path& trace) const {
@@ -107,8 +115,11 @@ void run_context::fresh_before_dir() const {
 }
 
 void run_context::write_logs() const {
-  for (const unwritten_log& log : unwritten_logs_) root_.write_file(log.file, log.text);
-  unwritten_logs_.clear();
+  for (; logs_written_ < logs_.size(); ++logs_written_) {
+    std::string& text = logs_[logs_written_].text;
+    root_.write_file(logs_[logs_written_].file, text);
+    std::string().swap(text);  // on disk now: no need to hold it
+  }
 }
 
 void run_context::write_state() const {

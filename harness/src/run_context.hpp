@@ -38,6 +38,12 @@ class run_context {
   // environment plus `extra`, and records it as a step of `phase`.
   command_result run(const std::string& phase, const std::vector<std::string>& argv,
                      const env_map& extra);
+  // Records a step that ran in another run folder (a setup template's, which
+  // this run's state was copied from), with its output, as if it ran here.
+  void record(step_record step, std::string out, std::string err);
+  // The captured stdout and stderr of step `i` (0-based) of this run, while
+  // its logs are not written yet (a log on disk is dropped from memory).
+  std::pair<std::string, std::string> output_of(std::size_t i) const;
 
   // The arming variable set to `entry`, and its trace variable set to `trace`.
   env_map arming_env(const std::string& entry, const fs::path& trace) const;
@@ -67,11 +73,12 @@ class run_context {
   placeholder_values values_;
   clean_env clean_;
   env_map user_env_;
-  struct unwritten_log {
+  struct step_log {
     fs::path file;
     std::string text;
   };
-  mutable std::vector<unwritten_log> unwritten_logs_;
+  mutable std::vector<step_log> logs_;  // two per step, stdout then stderr
+  mutable std::size_t logs_written_ = 0;  // logs_[0, logs_written_) are on disk
 };
 
 std::string command_text(const std::vector<std::string>& argv);

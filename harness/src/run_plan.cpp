@@ -2,6 +2,7 @@
 #include "run_plan.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "toml_reader.hpp"
 
@@ -57,26 +58,72 @@ std::string unknown_only(const std::string& only, const std::vector<run_spec>& a
   if (const auto best = loader::closest_match(only, views)) {
     return message + " (did you mean " + in_double_quotes(*best) + "?)";
   }
-  return message + "; `crashpoint list` prints the ids of the " + std::to_string(ids.size()) + " runs";
+  // Not a count: the runs of "auto" scenarios that were not discovered are unknown here.
+  return message + "; `crashpoint list` prints every run's id";
+}
+
+// Whether the --filter `filter` could match an id that starts with `prefix`:
+// a glob's literal head (up to its first '*' or '?') must agree with it. A
+// substring may lie anywhere in the rest of the id.
+bool filter_may_match(const std::string& filter, const std::string& prefix) {
+  const std::size_t wild = filter.find_first_of("*?");
+  if (wild == std::string::npos) return true;
+  const std::size_t n = std::min(wild, prefix.size());
+  return filter.compare(0, n, prefix, 0, n) == 0;
+}
+
+// One error per id that two runs of the plan share (scenario names holding
+// '@' can make `a@b` + `c@1` and `a` + `b@c@1` the same text).
+void report_shared_ids(const std::vector<run_spec>& all, std::vector<std::string>& errors) {
+  std::unordered_map<std::string, const run_spec*> seen;
+  for (const run_spec& run : all) {
+    const auto [it, added] = seen.emplace(run.id(), &run);
+    if (added) continue;
+    errors.push_back("two runs have the id " + in_double_quotes(run.id()) + " (scenarios " +
+                     in_double_quotes(it->second->scen->name) + " in " +
+                     it->second->scen->file.string() + " and " + in_double_quotes(run.scen->name) +
+                     " in " + run.scen->file.string() + "): rename one of the scenario files");
+  }
 }
 
 }  // namespace
 
 bool only_names(std::string_view only, const run_spec& run) { return only == run.id(); }
 
+bool may_select(const run_selection& selection, const std::string& name,
+                const std::vector<std::string>& scenarios) {
+  const std::string prefix = name + "@";
+  const auto names_a_scenario = [&](const std::string& id) {
+    return std::any_of(scenarios.begin(), scenarios.end(),
+                       [&](const std::string& other) { return id.starts_with(other + "@"); });
+  };
+  const auto may_name_this = [&](const std::string& id) {
+    return id.starts_with(prefix) || !names_a_scenario(id);
+  };
+  const auto& only = selection.only;
+  if (!only.empty() && std::none_of(only.begin(), only.end(), may_name_this)) return false;
+  const auto& filters = selection.filters;
+  return filters.empty() || std::any_of(filters.begin(), filters.end(), [&](const std::string& f) {
+           return filter_may_match(f, prefix);
+         });
+}
+
 bool selected_by(const run_selection& selection, const run_spec& run) {
   return matches_filter(run.id(), selection.filters) && matches_only(run, selection.only);
 }
 
 selected_runs select_runs(const std::vector<loaded_suite>& suites, const run_selection& selection) {
+  return select_runs(expand_runs(suites, {}), selection);
+}
+
+selected_runs select_runs(std::vector<run_spec> all, const run_selection& selection) {
   selected_runs out;
-  std::vector<run_spec> all = expand_runs(suites, {});
+  report_shared_ids(all, out.errors);
+  const auto& unknown = selection.undiscovered_scenarios;
   for (const std::string& only : selection.only) {
     const auto named = [&](const run_spec& run) { return only_names(only, run); };
-    const auto explored = [&](const std::string& scen) { return only.rfind(scen + "@", 0) == 0; };
-    if (std::any_of(selection.explored_scenarios.begin(), selection.explored_scenarios.end(), explored)) {
-      continue;
-    }
+    const auto undiscovered = [&](const std::string& scen) { return only.starts_with(scen + "@"); };
+    if (std::any_of(unknown.begin(), unknown.end(), undiscovered)) continue;
     if (std::none_of(all.begin(), all.end(), named)) out.errors.push_back(unknown_only(only, all));
   }
   for (run_spec& run : all) {
@@ -87,13 +134,37 @@ selected_runs select_runs(const std::vector<loaded_suite>& suites, const run_sel
   return out;
 }
 
+std::vector<run_spec> plan_runs(const std::vector<loaded_suite>& suites, const explored_runs& explored,
+                                bool explore_all) {
+  std::vector<run_spec> runs;
+  for (const loaded_suite& s : suites) {
+    for (const scenario& scen : s.scenarios) {
+      if (scen.auto_checkpoints || explore_all) {
+        const auto it = explored.find(&scen);
+        if (it == explored.end()) continue;
+        for (const run_spec& run : it->second) runs.push_back(run);
+        continue;
+      }
+      for (const std::string& checkpoint : scen.checkpoints) {
+        run_spec run;
+        run.target = &s.target;
+        run.scen = &scen;
+        run.checkpoint = checkpoint;
+        runs.push_back(std::move(run));
+      }
+    }
+  }
+  for (std::size_t i = 0; i < runs.size(); ++i) runs[i].index = i;
+  return runs;
+}
+
 std::vector<run_spec> expand_runs(const std::vector<loaded_suite>& suites,
                                   const std::vector<std::string>& filters) {
   std::vector<run_spec> runs;
   for (const loaded_suite& s : suites) {
     for (const scenario& scen : s.scenarios) {
       for (const std::string& checkpoint : scen.checkpoints) {
-        run_spec run{&s.target, &scen, checkpoint, 0, {}, {}, {}};
+        run_spec run{&s.target, &scen, checkpoint, 0, {}, {}, {}, {}};
         if (!matches_filter(run.id(), filters)) continue;
         run.index = runs.size();
         runs.push_back(std::move(run));

@@ -6,12 +6,16 @@
 // what reports print.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "scenario.hpp"
 
 namespace crashpoint::harness {
+
+class shared_setup;  // setup_template.hpp
 
 struct run_spec {
   const suite* target = nullptr;
@@ -25,40 +29,66 @@ struct run_spec {
   // Crash during recovery (explore --double): recovery first runs with this
   // entry armed and must crash there; then a clean recovery and the assertions.
   std::string recovery_entry;
+  // The scenario's state after setup, made once and copied into the workdir
+  // instead of running the setup steps again. Null: the run does its setup.
+  std::shared_ptr<shared_setup> setup;
 
   std::string id() const { return scen->name + "@" + (label.empty() ? checkpoint : label); }
 };
 
 // Every run of every suite, in suite, scenario and checkpoint order. Runs whose
 // id matches none of `filters` (substrings or globs; empty: all) are left out.
+// Scenarios with `checkpoints = "auto"` have none: see plan_runs.
 std::vector<run_spec> expand_runs(const std::vector<loaded_suite>& suites,
                                   const std::vector<std::string>& filters);
+
+// The crash-point runs that discovery found, per explored scenario
+// (explore.hpp); a scenario whose discovery failed has none.
+using explored_runs = std::map<const scenario*, std::vector<run_spec>>;
+
+// Every run of the session, in suite and scenario order: each explored
+// scenario's crash points (all of them with `explore_all`, as `crashpoint
+// explore` wants), every other scenario's listed entries.
+std::vector<run_spec> plan_runs(const std::vector<loaded_suite>& suites, const explored_runs& explored,
+                                bool explore_all);
 
 // Which runs a command line asks for. A run is selected when it matches one of
 // the filters (or there is none) and one of the --only ids (or there is none).
 struct run_selection {
   std::vector<std::string> filters;  // --filter: substrings or globs of the id
   std::vector<std::string> only;     // --only: exact ids
-  // Scenarios whose runs are discovered later (explore.hpp): an --only id of
-  // theirs cannot be checked against the plan yet.
-  std::vector<std::string> explored_scenarios = {};
+  // Scenarios whose discovery failed (explore.hpp): their runs are unknown, so
+  // an --only id of theirs cannot be checked.
+  std::vector<std::string> undiscovered_scenarios = {};
 };
 
 // Whether `run` passes the --filter and --only parts of `selection`.
 bool selected_by(const run_selection& selection, const run_spec& run);
 
+// Whether some run of the scenario `name` could be selected, whatever its
+// checkpoint part: false when every --only id names another scenario, or when
+// a glob filter cannot match an id of this scenario. Decides which scenarios
+// are worth discovering. An --only id that starts with no scenario's name
+// (`scenarios`) may be a typo in any: then every scenario is worth it, so that
+// the error can suggest the closest id.
+bool may_select(const run_selection& selection, const std::string& name,
+                const std::vector<std::string>& scenarios);
+
 struct selected_runs {
   std::vector<run_spec> runs;       // in plan order, numbered from 0
-  std::vector<std::string> errors;  // one per --only id that names no run
+  // One per --only id that names no run, and one per id that two runs share.
+  std::vector<std::string> errors;
 };
 
-// The runs of `suites` that `selection` asks for. An --only id that names no
-// run of the plan is an error with a did-you-mean among the run ids.
+// The runs of `all` (the whole plan, every run once) that `selection` asks
+// for. An --only id that names no run of the plan is an error with a
+// did-you-mean among the run ids.
+selected_runs select_runs(std::vector<run_spec> all, const run_selection& selection);
+// The same over expand_runs(suites).
 selected_runs select_runs(const std::vector<loaded_suite>& suites, const run_selection& selection);
 
-// Whether the --only id `only` names `run`. Today an id is exactly
-// `SCENARIO@ENTRY` (run_spec::id()); this is the one place that decides, so
-// explored crash points (issue 6) extend it with `SCENARIO@CHECKPOINT@HIT`.
+// Whether the --only id `only` names `run`: exactly its id, `SCENARIO@ENTRY`
+// or, for an explored crash point, `SCENARIO@CHECKPOINT@HIT` (run_spec::id()).
 bool only_names(std::string_view only, const run_spec& run);
 
 // Whether `text` matches the glob `pattern` ('*', '?', no brackets).

@@ -8,6 +8,7 @@
 #include "crash_check.hpp"
 #include "detail_bounds.hpp"
 #include "run_context.hpp"
+#include "setup_template.hpp"
 #include "tree_snapshot.hpp"
 
 namespace crashpoint::harness {
@@ -50,6 +51,18 @@ std::string read_all(const fs::path& p) {
 
 bool exited_zero(const command_result& r) {
   return r.status.k == exit_status::kind::exited && r.status.code == 0;
+}
+
+// The state after setup, copied from the scenario's template, and its steps
+// recorded as they ran there.
+bool copy_setup(run_context& ctx, const temp_root& root, const setup_template& t, run_result& r) {
+  std::string error;
+  if (!copy_template(root, t, ctx.dirs(), error)) {
+    fail(r, failure_kind::harness_error, "cannot copy the state after setup: " + error);
+    return false;
+  }
+  for (const setup_template::step& step : t.steps) ctx.record(step.record, step.out, step.err);
+  return true;
 }
 
 bool run_setup(run_context& ctx, const scenario& sc, run_result& r) {
@@ -202,9 +215,45 @@ void snapshot_unchanged(const run_context& ctx, const scenario& sc) {
   }
 }
 
-void run_phases(run_context& ctx, const run_spec& run, const run_options& opts, run_result& r) {
+// The state setup just left, saved as the scenario's template when it allows
+// one; null when it does not or when it cannot be copied.
+std::shared_ptr<const setup_template> save_setup(run_context& ctx, const run_spec& run,
+                                                 const run_options& opts, const run_result& r) {
+  if (opts.templates == nullptr || !template_allowed(*run.scen, *run.target)) return nullptr;
+  std::vector<setup_template::step> steps;
+  for (std::size_t i = 0; i < r.steps.size(); ++i) {
+    auto [out, err] = ctx.output_of(i);
+    steps.push_back({r.steps[i], std::move(out), std::move(err)});
+  }
+  return opts.templates->save(ctx.dirs(), run.index, run.scen->name, std::move(steps));
+}
+
+// Whatever happens to the run that claimed a shared setup (a failed step, an
+// interrupt), the runs waiting for it hear of it: they do their own setup.
+struct provide_when_done {
+  shared_setup& shared;
+  std::shared_ptr<const setup_template> made;
+  ~provide_when_done() { shared.provide(std::move(made)); }
+};
+
+// Phase 2: a copy of the scenario's template when one is ready; else the
+// setup steps, saved as the template when this run is the first to need it.
+bool set_up(run_context& ctx, const temp_root& root, const run_spec& run, const run_options& opts,
+            run_result& r) {
+  bool claimed = false;
+  const auto ready = run.setup ? run.setup->get_or_claim(claimed) : nullptr;
+  if (ready) return copy_setup(ctx, root, *ready, r);
+  if (!claimed) return run_setup(ctx, *run.scen, r);
+  provide_when_done provide{*run.setup, nullptr};
+  if (!run_setup(ctx, *run.scen, r)) return false;
+  provide.made = save_setup(ctx, run, opts, r);
+  return true;
+}
+
+void run_phases(run_context& ctx, const temp_root& root, const run_spec& run,
+                const run_options& opts, run_result& r) {
   r.passed = true;
-  if (!run_setup(ctx, *run.scen, r)) return;
+  if (!set_up(ctx, root, run, opts, r)) return;
   snapshot_unchanged(ctx, *run.scen);
   if (!run_crash(ctx, run, r)) return;
   if (!run.recovery_entry.empty() && !run_recovery_crash(ctx, run, r)) return;
@@ -213,9 +262,10 @@ void run_phases(run_context& ctx, const run_spec& run, const run_options& opts, 
   run_assertions(ctx, *run.scen, r);
 }
 
-void run_discovery(run_context& ctx, const run_spec& run, run_result& r) {
+void run_discovery(run_context& ctx, const run_spec& run, const run_options& opts, run_result& r) {
   r.passed = true;
   if (!run_setup(ctx, *run.scen, r)) return;
+  r.setup_state = save_setup(ctx, run, opts, r);
   const command_result res = ctx.run("discover", run.scen->crash.argv, ctx.arming_env("", ctx.dirs().trace));
   r.trace = read_all(ctx.dirs().trace);
   if (exited_zero(res)) return;
@@ -278,11 +328,13 @@ run_result execute(const run_spec& run, const temp_root& root, const run_options
 }  // namespace
 
 run_result execute_run(const run_spec& run, const temp_root& root, const run_options& opts) {
-  return execute(run, root, opts, [&](run_context& ctx, run_result& r) { run_phases(ctx, run, opts, r); });
+  return execute(run, root, opts,
+                 [&](run_context& ctx, run_result& r) { run_phases(ctx, root, run, opts, r); });
 }
 
 run_result execute_discovery(const run_spec& run, const temp_root& root, const run_options& opts) {
-  return execute(run, root, opts, [&](run_context& ctx, run_result& r) { run_discovery(ctx, run, r); });
+  return execute(run, root, opts,
+                 [&](run_context& ctx, run_result& r) { run_discovery(ctx, run, opts, r); });
 }
 
 }  // namespace crashpoint::harness

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@
 #include "workdir.hpp"
 
 namespace crashpoint::harness {
+
+struct setup_template;   // setup_template.hpp
+class setup_templates;
 
 enum class failure_kind {
   none,
@@ -63,6 +67,9 @@ struct run_result {
   std::chrono::nanoseconds duration{};
   std::string trace;           // the traced command's trace: discovery runs only
   std::string recovery_trace;  // recovery's trace, with run_options::trace_recovery
+  // The state after setup, saved for the scenario's other runs: discovery and
+  // setup-only runs given a template store, when it could be saved.
+  std::shared_ptr<const setup_template> setup_state;
 };
 
 enum class keep_policy { failed, all, none };
@@ -76,12 +83,19 @@ struct run_options {
   // Trace the recovery commands too (only the trace variable is added), to
   // discover the checkpoints recovery reaches (explore --double).
   bool trace_recovery = false;
+  // Where a run that is first to set up for its scenario's shared_setup
+  // (run_spec::setup) saves the template; null: no template is made.
+  setup_templates* templates = nullptr;
 };
 
+// Phase 2 is a copy of the scenario's template when run.setup has one ready;
+// the first run to ask for it does its setup and saves it (setup_template.hpp).
 run_result execute_run(const run_spec& run, const temp_root& root, const run_options& opts);
 
 // Runs setup and then the crash command unarmed but traced; the result passes
 // when the command exits 0, and holds the trace: every checkpoint it reached.
+// With opts.templates, the state after setup is saved there as well (when the
+// scenario allows it), in setup_state: the template of the crash points.
 run_result execute_discovery(const run_spec& run, const temp_root& root, const run_options& opts);
 
 }  // namespace crashpoint::harness

@@ -115,6 +115,9 @@ struct scenario {
   source_location fixture_where;
   std::vector<std::vector<std::string>> setup_steps;
   std::vector<source_location> setup_step_where;  // one per setup step
+  // `[setup] template`: runs may start from a copy of the state after setup
+  // instead of running it again (setup_template.hpp).
+  bool template_setup = true;
   crash_step crash;
   std::vector<command_check> recover;  // empty: rerun the crash command, expect exit 0
   std::vector<assertion> asserts;

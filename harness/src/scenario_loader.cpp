@@ -6,9 +6,12 @@
 // known and not mistaken for scenarios when a folder is searched.
 #include "scenario_loader.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "scenario_parser.hpp"
@@ -32,7 +35,17 @@ struct root_path {
 struct found_file {
   fs::path file;
   bool given = false;
+  std::size_t root = 0;  // which command-line path found it, in the order given
 };
+
+// What makes two paths one file: its device and inode (through any link).
+using file_identity = std::pair<dev_t, ino_t>;
+
+std::optional<file_identity> identity_of(const fs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return std::nullopt;
+  return file_identity{st.st_dev, st.st_ino};
+}
 
 // A file as toml++ parsed it, or why it could not.
 struct parsed_file {
@@ -92,10 +105,12 @@ void add_root(const fs::path& given, std::vector<root_path>& roots, std::vector<
   } else if (fs::is_directory(status) || path.filename() == suite_file_name) {
     fs::path folder = fs::is_directory(status) ? path : path.parent_path();
     roots.push_back({folder, true});
+    const std::size_t first = files.size();
     search_folder(folder, files, errors);
+    for (std::size_t i = first; i < files.size(); ++i) files[i].root = roots.size() - 1;
   } else {
     roots.push_back({path, false});
-    files.push_back({path, true});
+    files.push_back({path, true, roots.size() - 1});
   }
 }
 
@@ -108,6 +123,23 @@ void deduplicate(std::vector<found_file>& files) {
       std::unique(files.begin(), files.end(),
                   [](const found_file& a, const found_file& b) { return a.file == b.file; }),
       files.end());
+}
+
+// Each file once, whatever the paths that reach it (a folder and a link to it,
+// a hard link): the path found through the earliest command-line path stays.
+void keep_one_path_per_file(std::vector<found_file>& files) {
+  std::vector<std::size_t> order(files.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return files[a].root < files[b].root; });
+  std::set<file_identity> seen;
+  std::vector<bool> keep(files.size(), true);
+  for (std::size_t i : order) {
+    const auto id = identity_of(files[i].file);
+    if (id && !seen.insert(*id).second) keep[i] = false;
+  }
+  std::size_t i = 0;
+  std::erase_if(files, [&](const found_file&) { return !keep[i++]; });
 }
 
 parsed_file parse_file(const fs::path& file) {
@@ -177,9 +209,15 @@ std::optional<fs::path> find_suite(const fs::path& scenario_file) {
   }
 }
 
-loaded_suite& suite_at(const fs::path& file, std::map<fs::path, loaded_suite>& suites,
-                       std::vector<diagnostic>& errors) {
-  auto [it, inserted] = suites.try_emplace(file);
+// The suites by file identity: one suite file reached through two paths is one
+// suite, known by the path that reached it first.
+using suite_map = std::map<file_identity, loaded_suite>;
+
+loaded_suite& suite_at(const fs::path& file, suite_map& suites, std::vector<diagnostic>& errors) {
+  // find_suite() saw it as a regular file; if it vanished since, its path alone keys it.
+  const file_identity id =
+      identity_of(file).value_or(file_identity{0, std::hash<std::string>{}(file.string())});
+  auto [it, inserted] = suites.try_emplace(id);
   loaded_suite& s = it->second;
   if (!inserted) return s;
   s.target.file = file;
@@ -202,8 +240,8 @@ std::string scenario_name(const fs::path& file, const fs::path& suite_dir) {
 }
 
 // Parses one scenario into its suite; without a suite, only reports its errors.
-void load_scenario(const fs::path& file, const parsed_file& parsed,
-                   std::map<fs::path, loaded_suite>& suites, std::vector<diagnostic>& errors) {
+void load_scenario(const fs::path& file, const parsed_file& parsed, suite_map& suites,
+                   std::vector<diagnostic>& errors) {
   auto suite_file = find_suite(file);
   if (!suite_file) {
     errors.push_back({{file, 0, 0},
@@ -221,11 +259,44 @@ void load_scenario(const fs::path& file, const parsed_file& parsed,
   const suite fallback;  // defaults, to check an orphan scenario all the same
   loader::parse_scenario(*parsed.table, owner ? owner->target : fallback, sink, s);
   if (!owner) return;
-  s.name = scenario_name(file, owner->target.dir);
+  // Relative to the suite folder this path reached, which may be a link to the
+  // folder the suite is known by.
+  s.name = scenario_name(file, suite_file->parent_path());
   owner->scenarios.push_back(std::move(s));
 }
 
+// The deepest folder that holds every one of `folders` (absolute, normal).
+fs::path common_folder(const std::vector<fs::path>& folders) {
+  fs::path common = folders.front();
+  for (const fs::path& f : folders) {
+    fs::path shared;
+    for (auto a = common.begin(), b = f.begin(); a != common.end() && b != f.end() && *a == *b; ++a, ++b) {
+      shared /= *a;
+    }
+    common = shared;
+  }
+  return common;
+}
+
+// With several suites, scenario names (and so run ids) start with the suite's
+// folder relative to the folder common to all suites: `app/scenarios/save` and
+// `lib/scenarios/save`, never `save` twice. The names stay the scenario files'
+// paths from that common folder, so they are unique.
+void prefix_suite_folders(std::vector<loaded_suite>& suites) {
+  if (suites.size() < 2) return;
+  std::vector<fs::path> folders;
+  for (const loaded_suite& s : suites) folders.push_back(s.target.dir);
+  const fs::path common = common_folder(folders);
+  for (loaded_suite& s : suites) {
+    for (scenario& sc : s.scenarios) {
+      sc.name = (s.target.dir / sc.name).lexically_relative(common).generic_string();
+    }
+  }
+}
+
 void sort_output(load_result& result) {
+  std::sort(result.suites.begin(), result.suites.end(),
+            [](const loaded_suite& a, const loaded_suite& b) { return a.target.file < b.target.file; });
   for (loaded_suite& s : result.suites) {
     std::sort(s.scenarios.begin(), s.scenarios.end(),
               [](const scenario& a, const scenario& b) { return a.name < b.name; });
@@ -249,9 +320,11 @@ load_result load_scenarios(const std::vector<fs::path>& paths) {
   for (const found_file& f : files) parsed.emplace(f.file, parse_file(f.file));
   drop_data_files(files, parsed);
   report_empty_folders(roots, files, result.errors);
-  std::map<fs::path, loaded_suite> suites;
+  keep_one_path_per_file(files);
+  suite_map suites;
   for (const found_file& f : files) load_scenario(f.file, parsed.at(f.file), suites, result.errors);
-  for (auto& [file, s] : suites) result.suites.push_back(std::move(s));
+  for (auto& [id, s] : suites) result.suites.push_back(std::move(s));
+  prefix_suite_folders(result.suites);
   sort_output(result);
   return result;
 }

@@ -12,7 +12,7 @@ namespace {
 constexpr std::array<std::string_view, 9> scenario_keys{
     "description", "checkpoints", "timeout",  "env",   "setup",
     "crash",       "recover",     "assert",   "idempotent"};
-constexpr std::array<std::string_view, 2> setup_keys{"fixture", "steps"};
+constexpr std::array<std::string_view, 3> setup_keys{"fixture", "steps", "template"};
 constexpr std::array<std::string_view, 3> crash_keys{"command", "expect", "status"};
 constexpr std::string_view argv_what = "a non-empty array of strings like [\"{target}\", \"arg\"]";
 
@@ -92,6 +92,7 @@ void parse_setup(const table_reader& r, scenario& out) {
     }
   }
   read_steps(r, out);
+  out.template_setup = r.boolean("template").value_or(true);
 }
 
 std::optional<expectation> read_expect(const table_reader& r) {

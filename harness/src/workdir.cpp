@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <system_error>
@@ -17,6 +18,7 @@
 
 #include "dir_fd.hpp"
 #include "spare_folders.hpp"
+#include "tree_copy.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -191,6 +193,25 @@ bool temp_root::write_file(const fs::path& file, std::string_view text) const {
     text.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
+}
+
+bool temp_root::copy_folder(const fs::path& from, const fs::path& to, std::string& error) const {
+  const auto from_parts = components_inside(root_, from), to_parts = components_inside(root_, to);
+  if (!from_parts || !to_parts) {
+    error = "not inside the temporary root " + root_.string();
+    return false;
+  }
+  const unique_fd from_parent = open_parent(root_fd_, *from_parts), to_parent = open_parent(root_fd_, *to_parts);
+  // The source is opened as it is, never made accessible: its mode is part of the state copied.
+  const unique_fd source(from_parent ? ::openat(from_parent.get(), from_parts->back().c_str(),
+                                                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                                     : -1);
+  const unique_fd target = to_parent ? open_dir(to_parent.get(), to_parts->back().c_str()) : unique_fd();
+  if (!source || !target) {
+    error = "cannot open " + (source ? to : from).string() + ": " + std::strerror(errno);
+    return false;
+  }
+  return dirfd::copy_below(source.get(), target.get(), error);
 }
 
 void copy_fixture(const fs::path& from, const fs::path& to) {

@@ -53,6 +53,7 @@
 //   const temp_root root;                          // $TMPDIR/crashpoint-k3J9aQ
 //   run_dirs d = root.make_run_dirs(2, "deposit@deposit_after_intent");
 //   root.write_file(d.logs / "1-crash.out", text);  // never through a link
+//   root.copy_folder(t.work, d.work, error);        // a setup template's state (tree_copy.hpp)
 //   root.recycle(d.dir);                            // emptied for the next run, or removed
 //   root.remove(d.dir);                             // or: gone, whatever the target left
 //   root.remove_if_empty();                         // the spares, then the root if empty
@@ -106,6 +107,13 @@ class temp_root {
   // Removes the parked folders, then the root itself if nothing was kept in
   // it. Call it once no run is under way.
   void remove_if_empty() const;
+
+  // Copies everything in the folder `from` into the existing folder `to`, both
+  // strictly inside the root and reached without following a link, as
+  // tree_copy.hpp describes; `from` is only read. False with `error` set when
+  // refused or when something could not be copied faithfully (what was copied
+  // stays: remove or recycle `to`'s run folder).
+  bool copy_folder(const fs::path& from, const fs::path& to, std::string& error) const;
 
   // Writes `text` to the file `file` strictly inside the root, as a new file:
   // whatever was at that name (a file, a hard link to a file elsewhere) is

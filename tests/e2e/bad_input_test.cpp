@@ -368,3 +368,8 @@ TEST_CASE("bad input: one valid and one invalid suite together run nothing") {
   CHECK_THAT(rejected(s, {"a", "b"}), StartsWith("b/bad.toml:4:10: error: `status`: "));
   CHECK(last_line(rejected(s, {"b/bad.toml", "a/good.toml"})) == nothing_ran_1);
 }
+
+TEST_CASE("bad input: [setup] template takes true or false") {
+  CHECK(rejected_file("tpl.toml", passing_scenario("[setup]\ntemplate = \"no\"\n")) ==
+        one_error("tpl.toml:5:12: error: `template`: expected true or false, got \"no\""));
+}

@@ -133,3 +133,86 @@ command = ["{target}", "bogus-command"]
   CHECK_THAT(r.out.text, Catch::Contains("FAIL  put  (discovery)") &&
                              Catch::Contains("discovery failed: unarmed, the crash command"));
 }
+
+TEST_CASE("list prints every run, explored crash points too, and run executes exactly those") {
+  const e2e_suite s(store_suite_file(), {{"put.toml", put_scenario},
+                                         {"listed.toml", R"(checkpoints = ["put_journaled", "put_applied@2"]
+[crash]
+command = ["{target}", "put", "a=1", "b=2", "c=3"]
+)"}});
+  const auto listed = s.crashpoint({"list", "."});
+  INFO(shown(listed));
+  CHECK(exited_with(listed, 0));
+  const std::vector<std::string> ids{"listed@put_journaled", "listed@put_applied@2",
+                                     "put@put_journaled@1",  "put@put_applied@1",
+                                     "put@put_applied@2",    "put@put_applied@3"};
+  CHECK(lines_of(listed.out.text) == ids);
+
+  const auto ran = s.run({"-j", "1"});
+  INFO(shown(ran));
+  std::vector<std::string> ran_ids;
+  for (const std::string& v : verdicts(ran.out.text)) {
+    const auto fields = v.substr(6);  // "SCENARIO  CHECKPOINT"
+    ran_ids.push_back(fields.substr(0, fields.find("  ")) + "@" + fields.substr(fields.find("  ") + 2));
+  }
+  CHECK(ran_ids == ids);
+}
+
+TEST_CASE("list of a suite with only \"auto\" scenarios prints their runs") {
+  const e2e_suite s(store_suite_file(), {{"put.toml", put_scenario}});
+  const auto r = s.crashpoint({"list", ".", "--max-hits", "1"});
+  INFO(shown(r));
+  CHECK(exited_with(r, 0));
+  CHECK(r.out.text == "put@put_journaled@1\nput@put_applied@1\n");
+}
+
+TEST_CASE("list reports a discovery that fails, lists the other runs, and exits 1") {
+  const e2e_suite s(store_suite_file(), {{"put.toml", put_scenario},
+                                         {"broken.toml", R"(checkpoints = "auto"
+[crash]
+command = ["{target}", "bogus-command"]
+)"}});
+  const auto r = s.crashpoint({"list", "."});
+  INFO(shown(r));
+  CHECK(exited_with(r, 1));
+  CHECK(lines_of(r.out.text).size() == 4);  // put's
+  CHECK_THAT(r.err.text, Catch::Contains("FAIL  broken  (discovery)") &&
+                             Catch::Contains("1 scenario could not be explored (above): its runs are "
+                                             "not listed"));
+}
+
+TEST_CASE("run --only ID discovers only the scenario of ID") {
+  // broken's discovery would fail: run --only on another scenario never runs it.
+  const e2e_suite s(store_suite_file(), {{"put.toml", put_scenario},
+                                         {"broken.toml", R"(checkpoints = "auto"
+[crash]
+command = ["{target}", "bogus-command"]
+)"},
+                                         {"listed.toml", R"(checkpoints = ["put_journaled"]
+[crash]
+command = ["{target}", "put", "a=1"]
+)"}});
+  for (const std::string id : {"listed@put_journaled", "put@put_applied@2"}) {
+    const auto r = s.run({"--only", id});
+    INFO(shown(r));
+    CHECK(exited_with(r, 0));
+    CHECK(verdicts(r.out.text).size() == 1);
+    CHECK_THAT(r.out.text, !Catch::Contains("discovery"));
+  }
+}
+
+TEST_CASE("an --only or --filter that matches no explored run is a usage error") {
+  const e2e_suite s(store_suite_file(), {{"put.toml", put_scenario}});
+  const auto only = s.run({"--only", "put@put_applied@9"});
+  INFO(shown(only));
+  CHECK(exited_with(only, 2));
+  CHECK(only.err.text == "crashpoint: --only \"put@put_applied@9\": no run has this id (did you mean "
+                         "\"put@put_applied@1\"?)\n");
+  const auto listed = s.crashpoint({"list", ".", "--only", "put@put_aplied@3"});
+  CHECK(exited_with(listed, 2));
+  CHECK_THAT(listed.err.text, Catch::Contains("did you mean \"put@put_applied@3\"?"));
+  const auto filter = s.run({"--filter", "put@nothing*"});
+  INFO(shown(filter));
+  CHECK(exited_with(filter, 2));
+  CHECK(filter.err.text == "crashpoint: no runs match the filter\n");
+}

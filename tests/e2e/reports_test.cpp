@@ -381,3 +381,17 @@ TEST_CASE("reports: a report path in a missing folder is a usage error, and noth
   CHECK(exited_with(same, 2));
   CHECK(same.err.text == "crashpoint: --junit and --json name the same file\n");
 }
+
+TEST_CASE("reports: the JSON summary's planned counts explored runs") {
+  e2e_suite s(suite_toml(fixture("explore_store")), {{"put.toml", R"(checkpoints = "auto"
+[crash]
+command = ["{target}", "put", "a=1", "b=2", "c=3"]
+)"}});
+  const fs::path json_file = outside(s, "report.json");
+  const auto r = s.run({"-j", "1", "--json", json_file.string()});
+  INFO(shown(r));
+  CHECK(exited_with(r, 0));
+  const json doc = read_json(json_file);
+  CHECK(doc["summary"] ==
+        json{{"planned", 4}, {"completed", 4}, {"passed", 4}, {"failed", 0}, {"not_run", 0}});
+}

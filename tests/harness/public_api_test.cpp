@@ -90,3 +90,29 @@ TEST_CASE("executing an unknown run id throws invalid_argument") {
   const auto suites = crashpoint::suite_set::load({dir / "s"});
   CHECK_THROWS_AS(suites.execute("basic@nope"), std::invalid_argument);
 }
+
+TEST_CASE("suite_set with settings lists and executes the crash points of \"auto\" scenarios") {
+  temp_dir dir;
+  write(dir / "s/crashpoint.toml", "[target]\ncommand = \"" + fixture("explore_store").string() + "\"\n");
+  write(dir / "s/put.toml", R"(checkpoints = "auto"
+[setup]
+steps = [["{target}", "put", "z=0"]]
+[crash]
+command = ["{target}", "put", "a=1", "b=2"]
+[[recover]]
+command = ["{target}", "show"]
+stdout_equals = "a=1\nb=2\nz=0\n"
+)");
+  const auto suites = crashpoint::suite_set::load({dir / "s"});
+  CHECK(suites.runs().empty());
+  const crashpoint::run_settings settings;
+  CHECK(suites.runs(settings) ==
+        std::vector<std::string>{"put@put_journaled@1", "put@put_applied@1", "put@put_applied@2"});
+  const crashpoint::run_report r = suites.execute("put@put_applied@2", settings);
+  INFO(r.text());
+  CHECK(r.passed);
+  REQUIRE(r.steps.size() == 3);
+  CHECK(r.steps[0].phase == "setup");  // copied from the traced run's state, still reported
+  CHECK(r.steps[1].phase == "crash");
+  CHECK_THROWS_AS(suites.execute("put@put_applied@7", settings), std::invalid_argument);
+}

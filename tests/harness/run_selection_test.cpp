@@ -79,9 +79,43 @@ TEST_CASE("only: an id far from every run points at `crashpoint list`") {
   const auto s = select_runs(two_scenarios(), selecting({}, {"something-else-entirely"}));
   REQUIRE(s.errors.size() == 1);
   CHECK(s.errors[0] == "--only \"something-else-entirely\": no run has this id; `crashpoint list` prints "
-                       "the ids of the 4 runs");
+                       "every run's id");
 }
 
 TEST_CASE("only: without --only or --filter every run is selected") {
   CHECK(select_runs(two_scenarios(), selecting({}, {})).runs.size() == 4);
+}
+
+TEST_CASE("only: which scenarios may hold a selected run, before their runs are known") {
+  const std::vector<std::string> names{"put", "put_more", "listed"};
+  const auto may = [&](std::vector<std::string> filters, std::vector<std::string> only,
+                       const std::string& name) {
+    return may_select(selecting(std::move(filters), std::move(only)), name, names);
+  };
+  CHECK(may({}, {}, "put"));
+  CHECK(may({}, {"put@a@1"}, "put"));
+  CHECK_FALSE(may({}, {"listed@a"}, "put"));  // --only of another scenario: no discovery
+  CHECK_FALSE(may({}, {"put@a@1"}, "put_more"));
+  CHECK(may({}, {"pt@a@1"}, "put"));  // a typo in the scenario: any may be meant
+  CHECK(may({"applied"}, {}, "put"));  // a substring may be in any checkpoint
+  CHECK(may({"put@*"}, {}, "put"));
+  CHECK(may({"p*"}, {}, "put"));
+  CHECK_FALSE(may({"listed@*"}, {}, "put"));
+  CHECK_FALSE(may({"put@*"}, {}, "put_more"));
+}
+
+TEST_CASE("only: two runs with one id are an error naming both scenario files") {
+  loaded_suite s;
+  scenario a, ab;
+  a.name = "a";
+  a.file = "/s/a.toml";
+  a.checkpoints = {"b@c"};
+  ab.name = "a@b";
+  ab.file = "/s/a@b.toml";
+  ab.checkpoints = {"c"};
+  s.scenarios = {a, ab};
+  const auto selected = select_runs(std::vector<loaded_suite>{s}, selecting({}, {}));
+  REQUIRE(selected.errors.size() == 1);
+  CHECK(selected.errors[0] == "two runs have the id \"a@b@c\" (scenarios \"a\" in /s/a.toml and \"a@b\" in "
+                              "/s/a@b.toml): rename one of the scenario files");
 }

@@ -299,7 +299,51 @@ TEST_CASE("loader: each scenario attaches to the nearest crashpoint.toml above i
   CHECK(r.suites[0].scenarios[0].name == "a/b/c/far");
   CHECK(r.suites[1].target.command == "./other");
   REQUIRE(r.suites[1].scenarios.size() == 1);
-  CHECK(r.suites[1].scenarios[0].name == "x/near");
+  // Two suites: names start with the suite folder, relative to the one that holds both.
+  CHECK(r.suites[1].scenarios[0].name == "sub/x/near");
+}
+
+TEST_CASE("loader: with two suites, same-named scenarios get their suite folder as a prefix") {
+  toml_tree tree;
+  tree.write("app/scenarios/crashpoint.toml", basic_suite);
+  tree.write("app/scenarios/save.toml", minimal);
+  tree.write("lib/scenarios/crashpoint.toml", basic_suite);
+  tree.write("lib/scenarios/save.toml", minimal);
+  load_result r = load_scenarios({tree / "lib/scenarios", tree / "app/scenarios"});
+  INFO(all_errors(r));
+  REQUIRE(r.errors.empty());
+  REQUIRE(r.suites.size() == 2);
+  REQUIRE(r.suites[0].scenarios.size() == 1);
+  REQUIRE(r.suites[1].scenarios.size() == 1);
+  CHECK(r.suites[0].scenarios[0].name == "app/scenarios/save");
+  CHECK(r.suites[1].scenarios[0].name == "lib/scenarios/save");
+  // One suite alone keeps the short names.
+  CHECK(only_scenario(load_scenarios({tree / "app/scenarios"})).name == "save");
+}
+
+TEST_CASE("loader: a file reached through two paths is loaded once") {
+  toml_tree tree;
+  tree.write("suite/crashpoint.toml", basic_suite);
+  tree.write("suite/save.toml", minimal);
+  fs::create_directory_symlink("suite", tree / "link");
+  fs::create_hard_link(tree / "suite/save.toml", tree / "suite/save_again.toml");
+
+  load_result r = load_scenarios({tree / "suite", tree / "link"});
+  INFO(all_errors(r));
+  REQUIRE(r.errors.empty());
+  REQUIRE(r.suites.size() == 1);  // the suite file too is one file
+  CHECK(r.suites[0].target.file == tree / "suite/crashpoint.toml");
+  REQUIRE(r.suites[0].scenarios.size() == 1);
+  CHECK(r.suites[0].scenarios[0].file == tree / "suite/save.toml");
+
+  // The link first: its paths are kept; one file from each path: one suite.
+  load_result mixed = load_scenarios({tree / "link/save.toml", tree / "suite/crashpoint.toml"});
+  INFO(all_errors(mixed));
+  REQUIRE(mixed.errors.empty());
+  REQUIRE(mixed.suites.size() == 1);
+  REQUIRE(mixed.suites[0].scenarios.size() == 1);
+  CHECK(mixed.suites[0].scenarios[0].file == tree / "link/save.toml");
+  CHECK(mixed.suites[0].scenarios[0].name == "save");
 }
 
 TEST_CASE(

@@ -244,6 +244,16 @@ elseif(STEP STREQUAL "scenarios")
   consumer_ctest_passes(${consumer_build} -R ^consumer/save_twice@)
   expect_contains("ctest" "${ctest_output}" "tests passed, 0 tests failed out of 2")
 
+  # A scenario with checkpoints = "auto": its crash points are listed (the
+  # discovery runs at listing time) and each is a test of its own.
+  file(WRITE ${consumer_src}/scenarios/explored.toml
+       "checkpoints = \"auto\"\n"
+       "[crash]\ncommand = [\"{target}\", \"save\"]\n"
+       "[[recover]]\ncommand = [\"{target}\", \"status\"]\n")
+  expect_tests(${consumer_build} consumer/explored@save_after_tmp@1 consumer/save@save_after_tmp)
+  consumer_ctest_passes(${consumer_build} -R ^consumer/explored@)
+  expect_contains("ctest" "${ctest_output}" "tests passed, 0 tests failed out of 1")
+
   # A scenario file that does not load: one test that fails with the harness's error.
   file(WRITE ${extra}/broken.toml "checkpoints = [\"save_after_tmp\"]\ncomand = 1\n")
   expect_tests(${consumer_build} extra/LIST_FAILED)

@@ -103,11 +103,22 @@ class suite_set {
   // Files or folders, as on the command line. Throws load_error.
   static suite_set load(const std::vector<std::filesystem::path>& paths);
 
-  // Every run's id, in the order `crashpoint run` executes them.
+  // Every listed run's id, in the order `crashpoint run` executes them.
+  // Scenarios with `checkpoints = "auto"` have none here: see the overload.
   std::vector<std::string> runs() const;
 
-  // Executes one run in a fresh temporary directory. Throws
-  // std::invalid_argument for an unknown id or a target that cannot be found.
+  // Every run's id, the crash points of `checkpoints = "auto"` scenarios
+  // too, as `crashpoint list` prints them. Finding those executes programs:
+  // each such scenario's setup and crash command, once, traced (with
+  // settings.target, settings.timeout). Throws std::invalid_argument for a
+  // target that cannot be found, std::runtime_error (with the failed run's
+  // report) when such a traced run fails.
+  std::vector<std::string> runs(const run_settings& settings) const;
+
+  // Executes one run in a fresh temporary directory; for an explored crash
+  // point (SCENARIO@NAME@HIT) its scenario's traced run first, whose report
+  // is returned instead when it fails. Throws std::invalid_argument for an
+  // unknown id or a target that cannot be found.
   run_report execute(std::string_view id, const run_settings& settings = {}) const;
 
  private:
