@@ -7,9 +7,10 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
+
+#include "user_pattern.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -21,8 +22,16 @@ std::string read_file(const fs::path& p) {
   return s.str();
 }
 
-bool search(const std::string& text, const std::string& regex) {
-  return std::regex_search(text, std::regex(regex, std::regex::ECMAScript));
+// Why `text` fails `matches = pattern`, or "" when it matches.
+std::string match_failure(const std::string& what, const std::string& text, const std::string& pattern) {
+  std::string error;
+  const auto compiled = user_pattern::compile(pattern, error);
+  if (!compiled) return what + ": the pattern /" + pattern + "/ cannot be used: " + error;
+  if (std::string costly = compiled->cost_problem(text.size()); !costly.empty()) {
+    return what + " cannot be searched for /" + pattern + "/: " + costly;
+  }
+  if (compiled->found_in(text)) return "";
+  return what + " does not match /" + pattern + "/; it is " + quote(text);
 }
 
 // The contains/matches/equals checks on one text, named `what`.
@@ -33,8 +42,10 @@ void check_text(std::vector<std::string>& out, const std::string& what, const st
   if (contains && text.find(*contains) == std::string::npos) {
     out.push_back(what + " does not contain " + quote(*contains) + "; it is " + quote(text));
   }
-  if (matches && !search(text, *matches)) {
-    out.push_back(what + " does not match /" + *matches + "/; it is " + quote(text));
+  if (matches) {
+    if (std::string failure = match_failure(what, text, *matches); !failure.empty()) {
+      out.push_back(std::move(failure));
+    }
   }
   if (equals && text != *equals) {
     out.push_back(what + " is " + quote(text) + ", expected " + quote(*equals));

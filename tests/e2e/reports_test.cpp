@@ -3,8 +3,6 @@
 // steps, escaping, the interrupted case, and report paths checked up front.
 #include <nlohmann/json.hpp>
 
-#include <regex>
-
 #include "mini_xml.hpp"
 #include "suite_builder.hpp"
 
