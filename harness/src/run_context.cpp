@@ -101,11 +101,6 @@ std::string run_context::reproduction() const {
   return out;
 }
 
-void run_context::fresh_before_dir() const {
-  root_.remove(dirs_.before);
-  fs::create_directory(dirs_.before);
-}
-
 void run_context::write_logs() const {
   for (const unwritten_log& log : unwritten_logs_) root_.write_file(log.file, log.text);
   unwritten_logs_.clear();
