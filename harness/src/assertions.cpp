@@ -1,4 +1,4 @@
-// assertions.cpp: command checks, glob counts and quoting.
+// assertions.cpp: command checks, glob counts, quoting and diffs of expected text.
 // The checks on a file are in file_checks.cpp.
 #include "assertions.hpp"
 
@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "line_diff.hpp"
 #include "tree_walk.hpp"
 #include "user_pattern.hpp"
 
@@ -26,7 +27,9 @@ void check_text(std::vector<std::string>& out, const std::string& what, const st
     }
   }
   if (equals && text != *equals) {
-    out.push_back(what + " is " + quote(text) + ", expected " + quote(*equals));
+    const std::string diff = multi_line_diff(*equals, sample_text(text, text.size()));
+    out.push_back(diff.empty() ? what + " is " + quote(text) + ", expected " + quote(*equals)
+                               : what + " differs from the expected text (- expected, + actual):" + diff);
   }
 }
 
@@ -118,6 +121,16 @@ std::string match_failure(const std::string& what, std::string_view text, const 
   }
   if (compiled->found_in(text)) return "";
   return what + " does not match /" + pattern + "/; it is " + quote(text);
+}
+
+std::string multi_line_diff(std::string_view expected, const text_sample& actual) {
+  if (!is_multi_line(expected) && !is_multi_line(actual.head)) return "";
+  std::string out = "\n" + line_diff(expected, actual.head);
+  if (!actual.whole()) {
+    out += fmt::format("\n[... compared with the first {} of its {} bytes]", size_text(actual.head.size()),
+                       actual.size);
+  }
+  return out;
 }
 
 std::vector<std::string> check_command_result(const command_check& check,

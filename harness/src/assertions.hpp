@@ -1,7 +1,9 @@
 // assertions.hpp: checks on commands' results and on the state left behind.
 //
 // Each check returns the failures it found as sentences that say what was
-// expected and what was actually there; an empty list means it passed.
+// expected and what was actually there; an empty list means it passed. A
+// sentence may go on over more lines (a line diff of expected and actual
+// text); its first line says what failed.
 //
 // The checks on the state (file, glob) read what a target left, which may be
 // anything: each is bounded by a check_budget (check_budget.hpp): the run's
@@ -63,5 +65,12 @@ std::string quote_sample(const text_sample& sample);
 // does not match, or the pattern cannot be searched for in so much text
 // (user_pattern::cost_problem()).
 std::string match_failure(const std::string& what, std::string_view text, const std::string& pattern);
+
+// For a failed comparison of texts of which either spans several lines: a
+// line diff from `expected` to `actual` (line_diff.hpp), each line preceded
+// by '\n', to follow the message's first line. Empty when both are single
+// lines: the message then quotes both. `actual` may be a sample of a longer
+// text: the diff then says it compares only its start.
+std::string multi_line_diff(std::string_view expected, const text_sample& actual);
 
 }  // namespace crashpoint::harness

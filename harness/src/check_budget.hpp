@@ -44,6 +44,10 @@ inline constexpr std::uint64_t max_matched_file_bytes = std::uint64_t{16} << 20;
 inline constexpr std::uint64_t max_json_file_bytes = std::uint64_t{4} << 20;
 inline constexpr std::size_t max_json_depth = 512;
 
+// What a failure message shows of a file (and what a diff compares): its
+// first bytes.
+inline constexpr std::size_t shown_file_bytes = 64 * 1024;
+
 // A check could not be completed: the message says why (a limit, the
 // timeout, a folder that cannot be read), without the check's name.
 struct check_failed : std::runtime_error {

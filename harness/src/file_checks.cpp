@@ -10,7 +10,7 @@
 //                 searches it if bytes x pattern instructions allow (user_pattern.hpp);
 //   json          reads and parses it whole, up to max_json_file_bytes, nested
 //                 at most max_json_depth deep.
-// A failure quotes the file's first and last 200 bytes.
+// A failure shows the file's first 64 KiB at most (a quote shows 400 bytes).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -64,8 +64,10 @@ bool holds_exactly(const checked_file& f, std::string_view expected) {
 
 void check_equals(std::vector<std::string>& out, const checked_file& f, const std::string& expected) {
   if (holds_exactly(f, expected)) return;
-  const text_sample actual = sample_file(f.file.fd.get(), sample_tail_bytes);
-  out.push_back(f.name + " is " + quote_sample(actual) + ", expected " + quote(expected));
+  const text_sample actual = sample_file(f.file.fd.get(), shown_file_bytes);
+  const std::string diff = multi_line_diff(expected, actual);
+  out.push_back(diff.empty() ? f.name + " is " + quote_sample(actual) + ", expected " + quote(expected)
+                             : f.name + " differs from the expected text (- expected, + actual):" + diff);
 }
 
 // Whether two open files hold the same bytes (read only when the sizes agree).
@@ -91,10 +93,12 @@ void check_equals_file(std::vector<std::string>& out, const checked_file& f, con
     return;
   }
   if (same_content(f, golden)) return;
-  const text_sample actual = sample_file(f.file.fd.get(), sample_tail_bytes);
-  const text_sample expected = sample_file(golden.fd.get(), sample_tail_bytes);
-  out.push_back(f.name + " differs from golden file " + name + ": it is " + quote_sample(actual) +
-                ", expected " + quote_sample(expected));
+  const text_sample actual = sample_file(f.file.fd.get(), shown_file_bytes);
+  const text_sample expected = sample_file(golden.fd.get(), shown_file_bytes);
+  const std::string diff = multi_line_diff(expected.head, actual);
+  const std::string head = f.name + " differs from golden file " + name;
+  out.push_back(diff.empty() ? head + ": it is " + quote_sample(actual) + ", expected " + quote_sample(expected)
+                             : head + " (- golden file, + actual):" + diff);
 }
 
 // The whole file, when it is at most `limit` bytes; else nullopt, reported

@@ -137,10 +137,14 @@ bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const ch
     const auto problems = check_command_result(steps[i], res);
     if (problems.empty()) continue;
     const bool timed_out = res.status.k == exit_status::kind::timed_out;
+    // The reason is one line: a problem's further lines (a diff) are details.
+    const std::string& first = problems.front();
+    const std::size_t eol = std::min(first.find('\n'), first.size());
     fail(r, timed_out ? failure_kind::timed_out : failure_kind::recovery_failed,
          std::string(phase == std::string("recover") ? "recovery" : "second recovery") +
              " step " + std::to_string(i + 1) + " `" + command_text(r.steps.back().argv) + "` (" +
-             where_text(steps[i].where) + "): " + problems.front());
+             where_text(steps[i].where) + "): " + first.substr(0, eol));
+    if (eol < first.size()) r.details.push_back(first.substr(eol + 1));
     for (std::size_t p = 1; p < problems.size(); ++p) r.details.push_back(problems[p]);
     r.details.push_back(output_tail(res));
     return false;

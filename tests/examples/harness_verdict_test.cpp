@@ -61,8 +61,9 @@ TEST_CASE("the harness names exactly the runs that minikv_buggy cannot recover f
                                        "explore_compact@log_after_truncate@1",
                                    });
   CHECK_THAT(r.out.text, Catch::EndsWith("15 passed, 7 failed\n"));
-  // The failing assertion is named with its place and expected-against-actual.
+  // The failing assertion is named with its place, and a diff of expected against actual.
   CHECK_THAT(r.out.text, Catch::Contains("compact_before_commit.toml:") &&
-                             Catch::Contains("stdout is \"\", expected \"b=2\\nc=3\\n\""));
+                             Catch::Contains("stdout differs from the expected text (- expected, + actual):\n"
+                                             "      @@ -1,2 +0,0 @@\n      -b=2\n      -c=3\n"));
   CHECK_THAT(r.out.text, Catch::Contains("data/wal.log changed"));
 }
