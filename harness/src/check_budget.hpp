@@ -39,8 +39,9 @@ inline constexpr std::size_t max_walk_path_bytes = std::size_t{16} << 20;
 
 // `matches` reads the whole file into memory for RE2: files up to this size.
 inline constexpr std::uint64_t max_matched_file_bytes = std::uint64_t{16} << 20;
-// `json` parses the whole file into a document tree, which takes up to about
-// 25 times the text: files up to this size, nested at most this deep.
+// `json` parses the whole file into a document tree, which can take 26 times
+// the text (4 MiB of `[{},{},...]`: 107 MB): files up to this size, nested at
+// most this deep.
 inline constexpr std::uint64_t max_json_file_bytes = std::uint64_t{4} << 20;
 inline constexpr std::size_t max_json_depth = 512;
 
