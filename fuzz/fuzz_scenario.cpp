@@ -5,7 +5,8 @@
 // The bytes are the text of one file. They go through the same steps
 // scenario_loader.cpp's parse_file() and load_scenario() take, in memory:
 // loader::parse_toml() parses them (an error must carry a place, and its UTF-8
-// check must never reject what toml++ accepts), then the table is read both as
+// check must never reject what toml++ accepts; its depth check may, refusing
+// text toml++ would recurse into too deeply), then the table is read both as
 // a scenario file (against a fixed suite) and as a suite file.
 // Nothing is written to disk; the scenario's folder is fuzz/scenario_dir,
 // holding a fixture folder `fx/` and a golden file `golden.txt`, so the
@@ -27,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "nesting_depth.hpp"
 #include "scenario_fields.hpp"
 #include "scenario_loader.hpp"
 #include "scenario_parser.hpp"
@@ -163,6 +165,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(parse_errors.size() == 1);
     require(parse_errors[0].where.line > 0 && parse_errors[0].where.column > 0);
     check_diagnostics(parse_errors, file);
+    // Text nested too deep is refused before toml++ sees it, on purpose:
+    // toml++ recurses once per level (regressions/fuzz_scenario/deep-*).
+    if (h::toml_too_deep(text, h::max_toml_depth)) return 0;
     // The loader's own UTF-8 check never rejects what toml++ would accept.
     bool toml_accepts = true;
     try {

@@ -1,31 +1,19 @@
-// assertions.cpp: command, file, JSON and glob checks.
+// assertions.cpp: command checks, glob counts, quoting and diffs of expected text.
+// The checks on a file are in file_checks.cpp.
 #include "assertions.hpp"
 
 #include <fnmatch.h>
 
 #include <fmt/format.h>
 
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <regex>
-#include <set>
-#include <sstream>
+#include "line_diff.hpp"
+#include "tree_walk.hpp"
+#include "user_pattern.hpp"
 
 namespace crashpoint::harness {
 namespace {
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool search(const std::string& text, const std::string& regex) {
-  return std::regex_search(text, std::regex(regex, std::regex::ECMAScript));
-}
-
-// The contains/matches/equals checks on one text, named `what`.
+// The contains/matches/equals checks on one text in memory, named `what`.
 void check_text(std::vector<std::string>& out, const std::string& what, const std::string& text,
                 const std::optional<std::string>& contains,
                 const std::optional<std::string>& matches,
@@ -33,11 +21,15 @@ void check_text(std::vector<std::string>& out, const std::string& what, const st
   if (contains && text.find(*contains) == std::string::npos) {
     out.push_back(what + " does not contain " + quote(*contains) + "; it is " + quote(text));
   }
-  if (matches && !search(text, *matches)) {
-    out.push_back(what + " does not match /" + *matches + "/; it is " + quote(text));
+  if (matches) {
+    if (std::string failure = match_failure(what, text, *matches); !failure.empty()) {
+      out.push_back(std::move(failure));
+    }
   }
   if (equals && text != *equals) {
-    out.push_back(what + " is " + quote(text) + ", expected " + quote(*equals));
+    const std::string diff = multi_line_diff(*equals, sample_text(text, text.size()));
+    out.push_back(diff.empty() ? what + " is " + quote(text) + ", expected " + quote(*equals)
+                               : what + " differs from the expected text (- expected, + actual):" + diff);
   }
 }
 
@@ -52,79 +44,114 @@ std::vector<std::string> split_segments(std::string_view path) {
   return out;
 }
 
-bool match_segments(const std::vector<std::string>& pat, std::size_t p,
-                    const std::vector<std::string>& segs, std::size_t s) {
-  if (p == pat.size()) return s == segs.size();
-  if (pat[p] == "**") {
-    for (std::size_t k = s; k <= segs.size(); ++k) {
-      if (match_segments(pat, p + 1, segs, k)) return true;
+bool segment_matches(const std::string& pattern, const std::string& segment) {
+  return ::fnmatch(pattern.c_str(), segment.c_str(), 0) == 0;
+}
+
+// Whether pattern segments match path segments whole: a table over
+// (pattern prefix, path prefix), so `**` costs no backtracking.
+bool match_segments(const std::vector<std::string>& pat, const std::vector<std::string>& segs) {
+  std::vector<char> before(pat.size() + 1, 0), now(pat.size() + 1, 0);
+  before[0] = 1;  // no segments of either
+  for (std::size_t p = 0; p < pat.size(); ++p) before[p + 1] = before[p] && pat[p] == "**";
+  for (const std::string& seg : segs) {
+    now[0] = 0;
+    for (std::size_t p = 0; p < pat.size(); ++p) {
+      now[p + 1] = pat[p] == "**" ? (now[p] || before[p + 1])  // `**` takes none, or one more
+                                  : (before[p] && segment_matches(pat[p], seg));
     }
-    return false;
+    std::swap(before, now);
   }
-  return s < segs.size() && ::fnmatch(pat[p].c_str(), segs[s].c_str(), 0) == 0 &&
-         match_segments(pat, p + 1, segs, s + 1);
+  return before[pat.size()] != 0;
 }
 
-// Whether two paths (files, folders, links, or absent) hold the same thing.
-std::string difference(const fs::path& a, const fs::path& b, const std::string& rel) {
-  const auto sa = fs::symlink_status(a), sb = fs::symlink_status(b);
-  if (sa.type() != sb.type()) {
-    return rel + " was " + (fs::exists(sa) ? "present" : "absent") + " before the crash and is " +
-           (fs::exists(sb) ? "present" : "absent") + " now (or changed type)";
+// Whether a path below the folder `segs` may match: the folder matches a
+// start of the pattern that leaves something to match below it.
+bool may_hold_match(const std::vector<std::string>& pat, const std::vector<std::string>& segs) {
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    if (i >= pat.size()) return false;
+    if (pat[i] == "**") return true;
+    if (!segment_matches(pat[i], segs[i])) return false;
   }
-  if (fs::is_symlink(sa)) {
-    return fs::read_symlink(a) == fs::read_symlink(b) ? "" : rel + " points elsewhere now";
-  }
-  if (fs::is_regular_file(sa)) {
-    return read_file(a) == read_file(b) ? "" : rel + " changed: it was " + quote(read_file(a)) +
-                                                   " and is " + quote(read_file(b));
-  }
-  if (!fs::is_directory(sa)) return "";
-  std::set<std::string> names;
-  for (const auto& e : fs::directory_iterator(a)) names.insert(e.path().filename());
-  for (const auto& e : fs::directory_iterator(b)) names.insert(e.path().filename());
-  for (const std::string& n : names) {
-    if (auto d = difference(a / n, b / n, rel + "/" + n); !d.empty()) return d;
-  }
-  return "";
+  return segs.size() < pat.size();
 }
 
-void check_json(std::vector<std::string>& out, const file_check& c, const std::string& text) {
-  const std::string where = "file " + c.path + " at `" + *c.json_pointer + "`";
-  const auto doc = nlohmann::json::parse(text, nullptr, false);
-  if (doc.is_discarded()) {
-    out.push_back("file " + c.path + " is not valid JSON: " + quote(text));
-    return;
-  }
-  const nlohmann::json::json_pointer ptr(*c.json_pointer);
-  if (!doc.contains(ptr)) {
-    out.push_back(where + ": no such value");
-    return;
-  }
-  const auto expected = nlohmann::json::parse(*c.json_value);
-  if (doc.at(ptr) != expected) {
-    out.push_back(where + " is " + doc.at(ptr).dump() + ", expected " + expected.dump());
-  }
+std::string glob_listing(const std::vector<std::string>& matched, std::uint64_t count) {
+  std::string list;
+  for (std::size_t i = 0; i < matched.size(); ++i) list += (i ? ", " : "") + matched[i];
+  if (count > matched.size()) list += ", ...";
+  return list;
 }
 
 }  // namespace
 
-std::string quote(std::string_view text) {
-  std::string shown(text);
-  if (shown.size() > 400) {
-    shown = shown.substr(0, 200) + "[... " + std::to_string(shown.size() - 400) + " bytes ...]" +
-            shown.substr(shown.size() - 200);
+std::string quote(std::string_view text) { return quote_sample(sample_text(text, sample_tail_bytes)); }
+
+namespace {
+
+// One byte as a message shows it: printable bytes as they are, the rest escaped.
+std::string escaped(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (c == '\n') return "\\n";
+  if (c == '\t') return "\\t";
+  if (c == '"' || c == '\\') return std::string("\\") + c;
+  if (byte < 0x20 || byte == 0x7f) return fmt::format("\\x{:02x}", byte);  // NUL, ESC...
+  return std::string(1, c);
+}
+
+// At most `limit` characters of `bytes` escaped, from its start (or its end,
+// `from_end`), whole escapes only; `used` is how many bytes that took.
+std::string escaped_edge(std::string_view bytes, std::size_t limit, bool from_end, std::size_t& used) {
+  std::string out;
+  for (used = 0; used < bytes.size(); ++used) {
+    const std::string e = escaped(from_end ? bytes[bytes.size() - 1 - used] : bytes[used]);
+    if (out.size() + e.size() > limit) break;
+    out = from_end ? e + out : out + e;
   }
-  std::string out = "\"";
-  for (char c : shown) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '"' || c == '\\') out += std::string("\\") + c;
-    else if (byte < 0x20 || byte == 0x7f) out += fmt::format("\\x{:02x}", byte);  // NUL, ESC...
-    else out += c;
+  return out;
+}
+
+}  // namespace
+
+std::string quote_sample(const text_sample& sample) {
+  // Characters of escaped text shown at each end of a long text: small enough
+  // that the whole quote fits in one detail line (detail_bounds.hpp), which
+  // would otherwise cut out the middle, the marker with it.
+  constexpr std::size_t edge = 240;
+  const bool known = sample.head.size() + sample.tail.size() == sample.size;
+  const std::string whole = known ? sample.head + sample.tail : "";
+  std::size_t head_used = 0, tail_used = 0;
+  if (known) {
+    const std::string all = escaped_edge(whole, 2 * edge + 40, false, head_used);
+    if (head_used == whole.size()) return "\"" + all + "\"";
   }
-  return out + "\"";
+  const std::string_view head = known ? std::string_view(whole) : std::string_view(sample.head);
+  const std::string_view tail = known ? std::string_view(whole) : std::string_view(sample.tail);
+  const std::string front = escaped_edge(head, edge, false, head_used);
+  const std::string back = escaped_edge(tail, edge, true, tail_used);
+  const std::uint64_t omitted = sample.size - head_used - tail_used;
+  return "\"" + front + "[... " + std::to_string(omitted) + " bytes ...]" + back + "\"";
+}
+
+std::string match_failure(const std::string& what, std::string_view text, const std::string& pattern) {
+  std::string error;
+  const auto compiled = user_pattern::compile(pattern, error);
+  if (!compiled) return what + ": the pattern /" + pattern + "/ cannot be used: " + error;
+  if (std::string costly = compiled->cost_problem(text.size()); !costly.empty()) {
+    return what + " cannot be searched for /" + pattern + "/: " + costly;
+  }
+  if (compiled->found_in(text)) return "";
+  return what + " does not match /" + pattern + "/; it is " + quote(text);
+}
+
+std::string multi_line_diff(std::string_view expected, const text_sample& actual) {
+  if (!is_multi_line(expected) && !is_multi_line(actual.head)) return "";
+  std::string out = "\n" + line_diff(expected, actual.head);
+  if (!actual.whole()) {
+    out += fmt::format("\n[... compared with the first {} of its {} bytes]", size_text(actual.head.size()),
+                       actual.size);
+  }
+  return out;
 }
 
 std::vector<std::string> check_command_result(const command_check& check,
@@ -142,62 +169,36 @@ std::vector<std::string> check_command_result(const command_check& check,
   return out;
 }
 
-std::vector<std::string> check_file(const file_check& c, const state_paths& paths) {
-  std::vector<std::string> out;
-  const fs::path file = paths.work / c.path;
-  std::error_code ec;
-  const bool exists = fs::exists(fs::symlink_status(file, ec));
-  if (c.exists && *c.exists != exists) {
-    out.push_back("file " + c.path + (exists ? " exists, expected it absent" : " is absent, expected it to exist"));
-  }
-  if (c.unchanged) {
-    if (auto d = difference(paths.before / c.path, file, c.path); !d.empty()) out.push_back(d);
-  }
-  const bool reads = c.equals || c.contains || c.matches || c.equals_file || c.json_pointer;
-  if (!reads) return out;
-  if (!fs::is_regular_file(file, ec)) {
-    out.push_back("file " + c.path + " is " + (exists ? "not a regular file" : "absent"));
-    return out;
-  }
-  const std::string text = read_file(file);
-  check_text(out, "file " + c.path, text, c.contains, c.matches, c.equals);
-  if (c.equals_file) {
-    const std::string golden = read_file(paths.scenario_dir / *c.equals_file);
-    if (text != golden) {
-      out.push_back("file " + c.path + " differs from golden file " + *c.equals_file + ": it is " +
-                    quote(text) + ", expected " + quote(golden));
-    }
-  }
-  if (c.json_pointer) check_json(out, c, text);
-  return out;
-}
-
 bool path_glob_match(std::string_view pattern, std::string_view path) {
-  return match_segments(split_segments(pattern), 0, split_segments(path), 0);
+  return match_segments(split_segments(pattern), split_segments(path));
 }
 
-std::vector<std::string> check_glob(const glob_check& c, const fs::path& work) {
-  std::vector<std::string> matched;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(work, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const std::string rel = it->path().lexically_relative(work).generic_string();
-    if (path_glob_match(c.pattern, rel)) matched.push_back(rel);
+std::vector<std::string> check_glob(const glob_check& c, const fs::path& work, const check_budget& budget) {
+  const auto pattern = split_segments(c.pattern);
+  std::vector<std::string> matched;  // the first ten, for the message
+  std::uint64_t count = 0;
+  try {
+    walk_tree(work, ".", budget, [&](const walk_entry& e) {
+      if (e.depth == 0) return true;
+      const auto segs = split_segments(e.rel);
+      if (match_segments(pattern, segs) && ++count <= 10) matched.emplace_back(e.rel);
+      return may_hold_match(pattern, segs);
+    });
+  } catch (const check_failed& e) {
+    return {"glob " + c.pattern + ": " + e.what()};
   }
-  if (matched.size() == c.count) return {};
-  std::string list;
-  for (std::size_t i = 0; i < matched.size() && i < 10; ++i) list += (i ? ", " : "") + matched[i];
-  if (matched.size() > 10) list += ", ...";
-  return {"glob " + c.pattern + " matches " + std::to_string(matched.size()) + " path(s), expected " +
-          std::to_string(c.count) + (matched.empty() ? "" : ": " + list)};
+  if (count == c.count) return {};
+  return {"glob " + c.pattern + " matches " + std::to_string(count) + " path(s), expected " +
+          std::to_string(c.count) + (matched.empty() ? "" : ": " + glob_listing(matched, count))};
 }
 
-void snapshot_path(const std::string& rel, const fs::path& work, const fs::path& before) {
-  const fs::path from = work / rel, to = before / rel;
-  std::error_code ec;
-  if (!fs::exists(fs::symlink_status(from, ec))) return;
-  fs::create_directories(to.parent_path());
-  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+void snapshot_path(const std::string& rel, const fs::path& work, const check_budget& budget,
+                   unchanged_snapshots& into) {
+  try {
+    into.taken[rel] = snapshot_tree(work / rel, rel, budget, {/*with_root=*/true, /*with_samples=*/true});
+  } catch (const check_failed& e) {
+    into.failed[rel] = e.what();
+  }
 }
 
 }  // namespace crashpoint::harness

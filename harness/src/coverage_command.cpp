@@ -191,7 +191,7 @@ void add_coverage_options(CLI::App& cmd, std::vector<std::string>& scenario_path
       ->required()
       ->allow_extra_args(false);
   cmd.add_option("--pattern", o.patterns,
-                 "Another regex (ECMAScript) that defines a checkpoint; capture group 1 is its name "
+                 "Another regex (RE2 syntax) that defines a checkpoint; capture group 1 is its name "
                  "(repeatable)")
       ->allow_extra_args(false);
   cmd.add_flag("--run", o.run,

@@ -109,11 +109,6 @@ std::string run_context::reproduction() const {
   return out;
 }
 
-void run_context::fresh_before_dir() const {
-  root_.remove(dirs_.before);
-  fs::create_directory(dirs_.before);
-}
-
 void run_context::write_logs() const {
   for (; logs_written_ < logs_.size(); ++logs_written_) {
     std::string& text = logs_[logs_written_].text;

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "check_budget.hpp"
 #include "clean_env.hpp"
 #include "placeholders.hpp"
 #include "process.hpp"
@@ -54,9 +55,9 @@ class run_context {
   std::string reproduction() const;
   // Writes state.json, after the log files it names.
   void write_state() const;
-  // A fresh, real before/ folder for `unchanged` snapshots: whatever a setup
-  // step may have put at that name (a link out of the root, say) is removed.
-  void fresh_before_dir() const;
+  // The bounds of a check the harness makes itself, starting now: the run's
+  // timeout and the session's stop flag (check_budget.hpp).
+  check_budget budget() const { return check_budget(timeout_, stop_); }
   std::vector<std::string> run_cpp(const std::string& name) const;
 
  private:

@@ -151,10 +151,14 @@ bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const ch
     const auto problems = check_command_result(steps[i], res);
     if (problems.empty()) continue;
     const bool timed_out = res.status.k == exit_status::kind::timed_out;
+    // The reason is one line: a problem's further lines (a diff) are details.
+    const std::string& first = problems.front();
+    const std::size_t eol = std::min(first.find('\n'), first.size());
     fail(r, timed_out ? failure_kind::timed_out : failure_kind::recovery_failed,
          std::string(phase == std::string("recover") ? "recovery" : "second recovery") +
              " step " + std::to_string(i + 1) + " `" + command_text(r.steps.back().argv) + "` (" +
-             where_text(steps[i].where) + "): " + problems.front());
+             where_text(steps[i].where) + "): " + first.substr(0, eol));
+    if (eol < first.size()) r.details.push_back(first.substr(eol + 1));
     for (std::size_t p = 1; p < problems.size(); ++p) r.details.push_back(problems[p]);
     r.details.push_back(output_tail(res));
     return false;
@@ -165,9 +169,16 @@ bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const ch
 
 // `idempotent = true`: a second recovery pass must leave the workdir as it was.
 bool run_recovery_again(run_context& ctx, const run_spec& run, run_result& r) {
-  const tree_snapshot before = snapshot_tree(ctx.dirs().work);
-  if (!run_recovery(ctx, run, r, "recover-again", false)) return false;
-  const auto changes = tree_differences(before, snapshot_tree(ctx.dirs().work));
+  std::vector<std::string> changes;
+  try {
+    const tree_snapshot before = snapshot_tree(ctx.dirs().work, ".", ctx.budget());
+    if (!run_recovery(ctx, run, r, "recover-again", false)) return false;
+    changes = tree_differences(before, snapshot_tree(ctx.dirs().work, ".", ctx.budget()));
+  } catch (const check_failed& e) {
+    fail(r, failure_kind::harness_error,
+         std::string("cannot compare the workdir before and after a second recovery: ") + e.what());
+    return false;
+  }
   if (changes.empty()) return true;
   fail(r, failure_kind::not_idempotent,
        "running recovery a second time changed the workdir (" + std::to_string(changes.size()) +
@@ -177,7 +188,7 @@ bool run_recovery_again(run_context& ctx, const run_spec& run, run_result& r) {
 }
 
 std::vector<std::string> check_assertion(run_context& ctx, const assertion& a, const scenario& sc,
-                                         const run_result& r) {
+                                         const unchanged_snapshots& before, const run_result& r) {
   if (a.command) {
     const command_result res = ctx.run("assert", a.command->argv, ctx.state_env());
     auto problems = check_command_result(*a.command, res);
@@ -185,17 +196,18 @@ std::vector<std::string> check_assertion(run_context& ctx, const assertion& a, c
     for (auto& p : problems) p = "command `" + command_text(r.steps.back().argv) + "` " + p;
     return problems;
   }
-  const state_paths paths{ctx.dirs().work, sc.file.parent_path(), ctx.dirs().before};
-  if (a.file) return check_file(*a.file, paths);
-  if (a.glob) return check_glob(*a.glob, ctx.dirs().work);
+  const state_paths paths{ctx.dirs().work, sc.file.parent_path(), &before};
+  if (a.file) return check_file(*a.file, paths, ctx.budget());
+  if (a.glob) return check_glob(*a.glob, ctx.dirs().work, ctx.budget());
   if (a.cpp) return ctx.run_cpp(*a.cpp);
   return {};
 }
 
-void run_assertions(run_context& ctx, const scenario& sc, run_result& r) {
+void run_assertions(run_context& ctx, const scenario& sc, const unchanged_snapshots& before,
+                    run_result& r) {
   std::size_t failed = 0;
   for (const assertion& a : sc.asserts) {
-    const auto problems = check_assertion(ctx, a, sc, r);
+    const auto problems = check_assertion(ctx, a, sc, before, r);
     if (!problems.empty()) ++failed;
     for (const auto& p : problems) r.details.push_back(where_text(a.where) + ": " + p);
   }
@@ -206,13 +218,13 @@ void run_assertions(run_context& ctx, const scenario& sc, run_result& r) {
   }
 }
 
-void snapshot_unchanged(const run_context& ctx, const scenario& sc) {
-  const auto unchanged = [](const assertion& a) { return a.file && a.file->unchanged; };
-  if (std::none_of(sc.asserts.begin(), sc.asserts.end(), unchanged)) return;
-  ctx.fresh_before_dir();
+// What each `unchanged` path holds just before the crash run, in memory.
+unchanged_snapshots snapshot_unchanged(const run_context& ctx, const scenario& sc) {
+  unchanged_snapshots out;
   for (const assertion& a : sc.asserts) {
-    if (a.file && a.file->unchanged) snapshot_path(a.file->path, ctx.dirs().work, ctx.dirs().before);
+    if (a.file && a.file->unchanged) snapshot_path(a.file->path, ctx.dirs().work, ctx.budget(), out);
   }
+  return out;
 }
 
 // The state setup just left, saved as the scenario's template when it allows
@@ -254,12 +266,12 @@ void run_phases(run_context& ctx, const temp_root& root, const run_spec& run,
                 const run_options& opts, run_result& r) {
   r.passed = true;
   if (!set_up(ctx, root, run, opts, r)) return;
-  snapshot_unchanged(ctx, *run.scen);
+  const unchanged_snapshots before = snapshot_unchanged(ctx, *run.scen);
   if (!run_crash(ctx, run, r)) return;
   if (!run.recovery_entry.empty() && !run_recovery_crash(ctx, run, r)) return;
   if (!run_recovery(ctx, run, r, "recover", opts.trace_recovery)) return;
   if (run.scen->idempotent && !run_recovery_again(ctx, run, r)) return;
-  run_assertions(ctx, *run.scen, r);
+  run_assertions(ctx, *run.scen, before, r);
 }
 
 void run_discovery(run_context& ctx, const run_spec& run, const run_options& opts, run_result& r) {
@@ -298,6 +310,8 @@ run_result execute(const run_spec& run, const temp_root& root, const run_options
     try {
       phases(ctx, r);
     } catch (const interrupted&) {
+      fail(r, failure_kind::harness_error, "interrupted");
+    } catch (const check_interrupted&) {  // in a check the harness makes itself
       fail(r, failure_kind::harness_error, "interrupted");
     } catch (const std::exception& e) {
       fail(r, failure_kind::harness_error, e.what());

@@ -7,10 +7,10 @@
 #include <csignal>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 
 #include "duration.hpp"
+#include "user_pattern.hpp"
 
 namespace crashpoint::harness::loader {
 namespace {
@@ -83,20 +83,21 @@ std::optional<end_condition> end_condition_from_string(const toml::node& node, s
 }
 
 // Expected text is compared as written: placeholders expand only in commands
-// and env values. A pattern holding one fails to compile ("{name}" is a bad
-// repetition), so the message says why.
-std::string placeholder_hint(std::string_view pattern) {
+// and env values. A pattern holding one would match its braces literally,
+// which is never what was meant; `\{checkpoint}` is the way to mean it.
+std::string placeholder_in(std::string_view pattern) {
   for (std::string_view name :
        {"{target}", "{workdir}", "{checkpoint}", "{scenario_dir}", "{env_var}"}) {
-    if (pattern.find(name) != std::string_view::npos) {
-      return " (placeholders such as " + std::string(name) + " are not expanded in expected text)";
+    for (auto at = pattern.find(name); at != std::string_view::npos; at = pattern.find(name, at + 1)) {
+      if (at == 0 || pattern[at - 1] != '\\') return std::string(name);
     }
   }
   return "";
 }
 
-// libstdc++ compiles a regex recursively: a huge pattern would exhaust the stack.
-constexpr std::size_t max_regex_bytes = 1000;
+// Compiling a pattern costs time in each run that uses it; no real pattern
+// comes near this.
+constexpr std::size_t max_pattern_bytes = 64 * 1024;
 
 bool leaves_folder(const fs::path& relative) {
   int depth = 0;
@@ -211,16 +212,22 @@ std::optional<std::string> read_regex(const table_reader& r, std::string_view ke
   auto pattern = r.string(key);
   if (!pattern) return std::nullopt;
   const toml::node& node = *r.find(key);
-  if (pattern->size() > max_regex_bytes) {
-    r.sink().error(node, "`" + std::string(key) + "`: a regular expression of at most " +
-                             std::to_string(max_regex_bytes) + " bytes is expected");
+  const std::string name = "`" + std::string(key) + "`: ";
+  if (pattern->size() > max_pattern_bytes) {
+    r.sink().error(node, name + "a regular expression of at most " +
+                             std::to_string(max_pattern_bytes) + " bytes is expected");
     return std::nullopt;
   }
-  try {
-    std::regex compiled(*pattern, std::regex::ECMAScript);  // as the runner compiles it
-  } catch (const std::regex_error& e) {
-    r.sink().error(node, "`" + std::string(key) + "`: invalid regular expression " +
-                             in_quotes(*pattern) + ": " + e.what() + placeholder_hint(*pattern));
+  std::string error;
+  if (!user_pattern::compile(*pattern, error)) {  // as the runner compiles it
+    r.sink().error(node, name + "invalid regular expression " + in_quotes(*pattern) + ": " + error);
+    return std::nullopt;
+  }
+  if (const std::string placeholder = placeholder_in(*pattern); !placeholder.empty()) {
+    r.sink().error(node, name + "the pattern " + in_quotes(*pattern) + " would match the text " +
+                             placeholder + " itself; write \\" + placeholder +
+                             " if that is meant (placeholders such as " + placeholder +
+                             " are not expanded in expected text)");
     return std::nullopt;
   }
   return pattern;

@@ -26,8 +26,9 @@ std::optional<end_condition> read_end_condition(const table_reader& r, std::stri
 // ("SIGKILL" -> 9), or nullopt.
 std::optional<int> terminating_signal(std::string_view name);
 
-// A regular expression that std::regex (ECMAScript) compiles, as the runner
-// will compile it: searched for anywhere in the text.
+// A regular expression that RE2 compiles (user_pattern.hpp), as the runner
+// will compile it: searched for anywhere in the text. A placeholder in it is
+// an error: it would not be expanded.
 std::optional<std::string> read_regex(const table_reader& r, std::string_view key);
 
 // A path relative to the workdir that cannot leave it.

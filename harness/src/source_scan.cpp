@@ -26,17 +26,17 @@ constexpr std::array<std::string_view, 15> source_extensions{
 constexpr std::array<std::string_view, 3> build_folders{"build", "target", "node_modules"};
 
 std::optional<checkpoint_pattern> compile(const std::string& text, std::string& error) {
-  try {
-    std::regex re(text, std::regex::ECMAScript | std::regex::multiline);
-    if (re.mark_count() < 1) {
-      error = "--pattern `" + text + "`: needs a capture group: group 1 is the checkpoint name";
-      return std::nullopt;
-    }
-    return checkpoint_pattern{text, std::move(re)};
-  } catch (const std::regex_error& e) {
-    error = "--pattern `" + text + "`: not a valid regular expression (" + e.what() + ")";
+  std::string why;
+  auto re = user_pattern::compile(text, why, /*multi_line=*/true);
+  if (!re) {
+    error = "--pattern `" + text + "`: not a valid regular expression (" + why + ")";
     return std::nullopt;
   }
+  if (re->groups() < 1) {
+    error = "--pattern `" + text + "`: needs a capture group: group 1 is the checkpoint name";
+    return std::nullopt;
+  }
+  return checkpoint_pattern{text, std::move(*re)};
 }
 
 // The 0-based offsets at which lines start.
@@ -173,10 +173,9 @@ std::vector<name_match> scan_text(const std::string& text, const std::vector<che
   const auto add = [&](std::size_t offset, std::string name) { seen.emplace(offset, std::move(name)); };
   find_calls(text, add);
   for (const checkpoint_pattern& p : patterns) {
-    for (std::sregex_iterator it(text.begin(), text.end(), p.re), end; it != end; ++it) {
-      const std::ssub_match& name = (*it)[1];
-      if (name.matched && name.length() > 0) add(static_cast<std::size_t>(it->position(1)), name.str());
-    }
+    p.re.for_each_match(text, [&](std::size_t offset, std::string_view name) {
+      if (!name.empty()) add(offset, std::string(name));
+    });
   }
   std::vector<name_match> out;
   if (seen.empty()) return out;

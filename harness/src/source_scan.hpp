@@ -9,8 +9,8 @@
 // scan_sources() walks each folder, skipping hidden folders and build output
 // (`build`, `target`, `node_modules`), reads every file with a source
 // extension, and records each name it finds with its file and line: the calls
-// above, and the matches of any extra patterns (ECMAScript regexes whose
-// capture group 1 is the name: a project's own wrapper macro, say).
+// above, and the matches of any extra patterns (RE2 regexes whose capture
+// group 1 is the name: a project's own wrapper macro, say).
 // The scan reads text and does not parse it: a call inside a comment counts,
 // and a name built at run time is invisible to it.
 #pragma once
@@ -19,25 +19,26 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
+
+#include "user_pattern.hpp"
 
 namespace crashpoint::harness {
 
 namespace fs = std::filesystem;
 
-// What the built-in matcher finds, as an ECMAScript regex (capture group 1:
-// the name). The scan does not use it: a hand-written matcher finds the same
-// calls in linear time and without recursion (std::regex is slow on large
-// files and recurses once per character of a match).
+// What the built-in matcher finds, as an RE2 regex (capture group 1: the
+// name). The scan does not use it: a hand-written matcher finds the same
+// calls from a substring search for `maybe_`; a unit test holds the two to
+// agreement.
 extern const char* const default_checkpoint_pattern;
 
-// An extra pattern (--pattern): an ECMAScript regex, `^` and `$` matching at
-// line ends; capture group 1 is the checkpoint name.
+// An extra pattern (--pattern): an RE2 regex, `^` and `$` matching at line
+// ends; capture group 1 is the checkpoint name.
 struct checkpoint_pattern {
   std::string text;  // as written, for messages
-  std::regex re;
+  user_pattern re;
 };
 
 // Empty with `error` set when one of `extra` is not a valid regex or has no

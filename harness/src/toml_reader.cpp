@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdio>
 
+#include "nesting_depth.hpp"
+
 namespace crashpoint::harness::loader {
 
 source_location diagnostics_sink::at(const toml::source_region& region) const {
@@ -152,6 +154,14 @@ std::optional<toml::table> parse_toml(std::string_view text, diagnostics_sink& s
       ++column;
     }
     i += length;
+  }
+  // toml++ recurses once per level of dotted keys and headers: refused first.
+  if (const auto deep = toml_too_deep(text, max_toml_depth)) {
+    sink.error({sink.file(), deep->line, deep->column},
+               "tables and arrays nested more than " + std::to_string(max_toml_depth) +
+                   " levels deep (counting dotted key and header segments): at most " +
+                   std::to_string(max_toml_depth) + " levels are read");
+    return std::nullopt;
   }
   const std::string source = sink.file().string();
   try {

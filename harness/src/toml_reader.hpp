@@ -50,7 +50,9 @@ class diagnostics_sink {
 // Parses the text of the file `sink` names. On an error, reports it at its
 // line and column and returns nullopt. Invalid UTF-8 is reported at the bad
 // byte itself: toml++ 3.3 names the character before it, which for a bad byte
-// that opens a line is the end of the line above.
+// that opens a line is the end of the line above. Text nested deeper than
+// max_toml_depth (nesting_depth.hpp) is reported where it passes the limit,
+// before toml++ sees it: toml++ would recurse once per level.
 std::optional<toml::table> parse_toml(std::string_view text, diagnostics_sink& sink);
 
 // "integer", "string", ... as messages name a value's type.

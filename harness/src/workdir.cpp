@@ -120,7 +120,6 @@ run_dirs temp_root::make_run_dirs(std::size_t index, const std::string& id) cons
   d.home = d.dir / "home";
   d.tmp = d.dir / "tmp";
   d.logs = d.dir / "logs";
-  d.before = d.dir / "before";
   d.trace = d.dir / "trace";
   d.state = d.dir / "state.json";
 

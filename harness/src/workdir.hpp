@@ -7,7 +7,6 @@
 //         home/    HOME for every command (beside, not inside, the workdir)
 //         tmp/     TMPDIR for every command
 //         logs/    each command's captured stdout and stderr
-//         before/  copies taken just before the crash run (`unchanged` checks)
 //         trace    the checkpoint library's trace of the crash run
 //         state.json   CRASHPOINT_STATE
 //
@@ -71,7 +70,7 @@ namespace fs = std::filesystem;
 class spare_folders;  // spare_folders.hpp
 
 struct run_dirs {
-  fs::path dir, work, home, tmp, logs, before, trace, state;
+  fs::path dir, work, home, tmp, logs, trace, state;
 };
 
 class temp_root {

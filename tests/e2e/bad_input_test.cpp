@@ -330,6 +330,33 @@ TEST_CASE("bad input: a non-ASCII character where TOML expects a key is a clean 
              StartsWith("string.toml:1:1: error: unknown key `s` at the top level"));
 }
 
+TEST_CASE("bad input: 40,000 levels of dotted keys are an error where they pass 256, not a crash") {
+  const std::string deep = ": error: tables and arrays nested more than 256 levels deep (counting dotted key "
+                           "and header segments): at most 256 levels are read";
+  std::string key = "a", header = "[a";
+  for (int i = 1; i < 40'000; ++i) key += ".a";
+  for (int i = 1; i < 40'000; ++i) header += ".a";
+  // 80 KB, in [crash] (level 1): segment 256 of the key opens level 257.
+  CHECK(rejected_file("dotted.toml", passing_scenario(key + " = 1\n")) == one_error("dotted.toml:4:511" + deep));
+  CHECK(rejected_file("header.toml", passing_scenario(header + "]\n")) == one_error("header.toml:4:514" + deep));
+  std::string tables = "value = ";
+  for (int i = 0; i < 300; ++i) tables += "{a = ";
+  tables += "1" + std::string(300, '}');
+  // In an [[assert]] table (level 2): the 255th `{` opens level 257.
+  CHECK(rejected_file("inline.toml", passing_scenario("[[assert]]\nfile = \"x\"\njson = \"\"\n" + tables + "\n")) ==
+        one_error("inline.toml:7:1279" + deep));
+}
+
+TEST_CASE("bad input: a pattern RE2 cannot compile names its place and RE2's reason") {
+  CHECK(rejected_file("lookahead.toml", passing_scenario("[[recover]]\ncommand = [\"{target}\"]\n"
+                                                         "stdout_matches = 'ok(?=\\n)'\n")) ==
+        one_error("lookahead.toml:6:18: error: `stdout_matches`: invalid regular expression \"ok(?=\\\\n)\": "
+                  "invalid perl operator: (?= (RE2 has no lookahead)"));
+  CHECK(rejected_file("backref.toml", passing_scenario("[[assert]]\nfile = \"x\"\nmatches = '(a)\\1'\n")) ==
+        one_error("backref.toml:6:11: error: `matches`: invalid regular expression \"(a)\\\\1\": "
+                  "invalid escape sequence: \\1 (RE2 has no backreferences)"));
+}
+
 TEST_CASE("bad input: an empty folder, and a folder with only a suite file, have no scenarios") {
   marker_suite s;
   s.add("good.toml", passing_scenario());

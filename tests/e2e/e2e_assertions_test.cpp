@@ -11,6 +11,7 @@
 #include "suite_builder.hpp"
 
 using namespace crashpoint::test;
+using Catch::Contains;
 
 namespace {
 
@@ -339,6 +340,49 @@ stdout_equals = "7\n"
 )");
   INFO(shown(r));
   CHECK(failed_with(r, store_command("get") + " stdout is \"5\\n\", expected \"7\\n\""));
+}
+
+TEST_CASE("multi-line expected text that differs is shown as a line diff, not two blobs") {
+  e2e_suite s(suite_toml("/bin/sh"), {{"golden.txt", "a=1\nb=2\nc=3\n"}});
+  s.add("lines.toml", R"(checkpoints = ["here"]
+[setup]
+steps = [["{target}", "-c", "printf 'a=1\\nb=5\\nc=3\\n' > state"]]
+[crash]
+command = ["{target}", "-c", "echo 'CRASHPOINT: crashing at checkpoint `here` (intentional)' >&2; kill -ABRT $$"]
+[[recover]]
+command = ["{target}", "-c", "cat state"]
+stdout_equals = "a=1\nb=2\nc=3\n"
+)");
+  s.add("asserts.toml", R"(checkpoints = ["here"]
+[setup]
+steps = [["{target}", "-c", "printf 'a=1\\nb=5\\nc=3\\n' > state"]]
+[crash]
+command = ["{target}", "-c", "echo 'CRASHPOINT: crashing at checkpoint `here` (intentional)' >&2; kill -ABRT $$"]
+[[recover]]
+command = ["/bin/true"]
+[[assert]]
+command = ["{target}", "-c", "cat state"]
+stdout_equals = "a=1\nb=2\nc=3\n"
+[[assert]]
+file = "state"
+equals = "a=1\nc=3\n"
+[[assert]]
+file = "state"
+equals_file = "golden.txt"
+)");
+  const auto r = s.run({"-j", "1"});
+  INFO(shown(r));
+  CHECK(exited_with(r, 1));
+  const std::string diff = "      @@ -1,3 +1,3 @@\n       a=1\n      -b=2\n      +b=5\n       c=3\n";
+  CHECK_THAT(r.out.text, Contains("asserts.toml:8:1: command `/bin/sh -c 'cat state'` stdout differs from the "
+                                  "expected text (- expected, + actual):\n" + diff));
+  CHECK_THAT(r.out.text, Contains("asserts.toml:11:1: file state differs from the expected text "
+                                  "(- expected, + actual):\n      @@ -1,2 +1,3 @@\n       a=1\n      +b=5\n       c=3\n"));
+  CHECK_THAT(r.out.text, Contains("asserts.toml:14:1: file state differs from golden file golden.txt "
+                                  "(- golden file, + actual):\n" + diff));
+  // In a recovery step, the first line is the failure's reason and the diff follows.
+  CHECK_THAT(r.out.text, Contains("lines.toml:6:1): stdout differs from the expected text (- expected, + actual):\n" +
+                                  diff + "      stderr (last lines):"));
 }
 
 // With a no-op recovery step, the first assertion command is the one that

@@ -54,7 +54,8 @@ TEST_CASE("explore finds the hits a planted bug cannot recover from, and tabulat
                                     "FAIL  put  put_applied@2",
                                     "PASS  put  put_applied@3",
                                 });
-  CHECK_THAT(r.out.text, Catch::Contains("stdout is \"a=1\\n\", expected \"a=1\\nb=2\\nc=3\\n\""));
+  CHECK_THAT(r.out.text, Catch::Contains("stdout differs from the expected text (- expected, + actual):\n"
+                                         "      @@ -1,3 +1,1 @@\n       a=1\n      -b=2\n      -c=3\n"));
   CHECK_THAT(r.out.text, Catch::Matches(R"((.|\n)*put +put_applied +3 +1 +2 +FAIL\n(.|\n)*)"));
   CHECK(last_line(r.out.text) == "1 passed, 2 failed");
 }

@@ -274,7 +274,7 @@ void leave_a_mess(const run_dirs& d, const fs::path& outside) {
   write(d.logs / "1-crash.out", "out");
   write(d.state, "{}");
   write(d.trace, "trace");
-  write(d.before / "data", "before");
+  write(d.dir / "before" / "data", "before");
   write(d.dir / "written-by-target" / "f", "f");
   fs::permissions(d.work / "locked", fs::perms::none);
   fs::permissions(d.work, fs::perms::none);
