@@ -259,13 +259,11 @@ run_result execute(const run_spec& run, const temp_root& root, const run_options
     fail(r, failure_kind::harness_error, std::string("cannot prepare the run: ") + e.what());
   }
   if (!kept(r, opts) && !r.run_dir.empty()) {
-    // Stopped: no run comes after this one to take the folder.
-    if (stopped(opts)) {
-      root.remove(r.run_dir);
-    } else {
-      root.recycle(r.run_dir);
-    }
-    r.run_dir.clear();
+    // Stopped: no run comes after this one to take the folder. A folder that
+    // could not be removed (a mount the harness may not detach, say) stays
+    // listed as the run's folder; the root warned about it.
+    const bool gone = stopped(opts) ? root.remove(r.run_dir) : root.recycle(r.run_dir);
+    if (gone) r.run_dir.clear();
   }
   r.duration = clock::now() - start;
   return r;

@@ -4,8 +4,10 @@
 // outside it) and a sentinel folder outside everything are compared byte for
 // byte, with modes and link targets, before and after.
 #include <map>
+#include <thread>
 
 #include "hostile_support.hpp"
+#include "mounts.hpp"
 
 using namespace crashpoint::test;
 using Catch::Contains;
@@ -138,4 +140,107 @@ command = ["/bin/true"]
   const observed_run r = e.s.observe({"run", ".", "--keep", "none"});
   INFO(shown(r.result));
   CHECK(tree_state(e.sentinel) == sentinel_before);
+}
+
+// ---------------------------------------------------------------- mounts
+
+namespace {
+
+// A suite over hostile_mount.sh, a folder outside everything that a target
+// mounts into its workdir, and a guard that detaches whatever is still
+// mounted below the test's folder before it is removed.
+struct mount_setup {
+  hostile_suite s{hostile_target("hostile_mount.sh")};
+  fs::path outside = s.area() / "outside";
+  mount_guard guard{s.area()};
+
+  explicit mount_setup(const std::string& how) {
+    write_file(outside / "precious.txt", "precious\n");
+    write_file(outside / "sub" / "deep.txt", "deep\n");
+    // One run that passes and one whose assertion fails: one recycled and one
+    // kept under the default --keep, both removed with --keep none.
+    s.add("a_passes.toml", crash_at_point("[\"{target}\", \"" + how + "\"]"));
+    s.add("b_fails.toml", crash_at_point("[\"{target}\", \"" + how + "\"]", R"(
+[[assert]]
+file = "never-written"
+exists = true
+)"));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("no data loss: a folder a target mounted in its workdir is detached, never emptied") {
+  if (!bind_mount_permitted()) {
+    WARN("skipped: mount is not permitted here (not root, or forbidden by the container)");
+    return;
+  }
+  mount_setup m("bind");
+  const auto outside_before = tree_state(m.outside);
+  std::vector<std::string> args{"run", ".", "-j", "1"};
+  std::string keep = GENERATE(as<std::string>{}, "", "none", "all");
+  if (!keep.empty()) args.insert(args.end(), {"--keep", keep});
+  INFO("--keep " << keep);
+
+  const observed_run r = m.s.observe(args, {{"HOSTILE_OUTSIDE", m.outside.string()}});
+  INFO(shown(r.result));
+  CHECK(exited_with(r.result, 1));
+  CHECK(verdicts(r.result.out.text) ==
+        std::vector<std::string>{"PASS  a_passes  hostile_point", "FAIL  b_fails  hostile_point"});
+  CHECK(tree_state(m.outside) == outside_before);
+  CHECK(r.leaked.empty());
+  CHECK_THAT(r.result.err.text, !Contains("warning"));
+  const std::size_t kept = keep == "all" ? 2 : keep == "none" ? 0 : 1;
+  if (kept == 0) {
+    CHECK(m.s.leftovers().empty());
+  } else {
+    CHECK(m.s.kept_runs().size() == kept);  // a kept folder keeps its mount, for the user to see
+  }
+  CHECK(mounts_below(m.s.harness_tmp()).size() == kept);
+}
+
+// Without CAP_SYS_ADMIN the harness cannot detach what the test mounts for
+// the target: the run folder stays, and a warning says where and why.
+TEST_CASE("no data loss: a mount the harness may not detach is left in place with a warning naming it") {
+  const fs::path setpriv = "/usr/bin/setpriv";
+  if (!bind_mount_permitted() || !fs::exists(setpriv)) {
+    WARN("skipped: mount is not permitted here, or there is no " << setpriv.string());
+    return;
+  }
+  mount_setup m("ask");
+  const auto outside_before = tree_state(m.outside);
+  ready_fifo ready(m.s.area() / "ready");
+  const fs::path go = m.s.area() / "go";
+  REQUIRE(::mkfifo(go.c_str(), 0600) == 0);
+  const int go_fd = ::open(go.c_str(), O_RDWR | O_CLOEXEC);  // never blocks, never EOF
+  REQUIRE(go_fd >= 0);
+  const env_vars env{{"TMPDIR", m.s.harness_tmp().string()},
+                     {"HOME", m.s.harness_home().string()},
+                     {"HOSTILE_WORKDIR", (m.s.area() / "workdir").string()},
+                     {"HOSTILE_READY", ready.path().string()},
+                     {"HOSTILE_GO", go.string()},
+                     {"HOSTILE_PIDS", m.s.pid_file().string()}};
+  crashpoint::harness::command_result r;
+  std::thread harness([&] {
+    r = spawn(setpriv, {"--bounding-set=-sys_admin", crashpoint_exe().string(), "run", ".", "-j", "1", "--keep", "none"},
+              env, m.s.suite_dir());
+  });
+  for (int run = 0; run < 2; ++run) {
+    REQUIRE(ready.wait_for_numbers(1).size() == 1);
+    const std::string workdir = lines_of(read_text(m.s.area() / "workdir")).front();
+    CHECK(bind_mount(m.outside, fs::path(workdir) / "sub"));
+    CHECK(::write(go_fd, "go\n", 3) == 3);
+  }
+  harness.join();
+  ::close(go_fd);
+  INFO(shown(r));
+  CHECK(exited_with(r, 1));
+  CHECK(tree_state(m.outside) == outside_before);
+  const auto kept = m.s.kept_runs();
+  REQUIRE(kept.size() == 2);
+  for (const fs::path& run : kept) {
+    CHECK_THAT(r.err.text, Contains("crashpoint: warning: could not remove " + run.string() +
+                                    ": work/sub: a mount point that cannot be unmounted: Operation not permitted"));
+    CHECK_THAT(r.out.text, Contains("kept: " + run.string()));
+  }
 }
