@@ -27,7 +27,7 @@ std::vector<run_spec> discover(const exploration& explore, const temp_root& root
       results.push_back(std::move(traced[i]));
       continue;
     }
-    const auto found = select_points(trace_points(traced[i].trace), explore.opts);
+    const auto found = select_points(traced[i].trace, explore.opts);
     for (run_spec& run : point_runs(bases[i], found)) {
       if (explore.wanted(run)) points.push_back(std::move(run));
     }
@@ -48,7 +48,7 @@ std::vector<run_spec> recovery_crashes(const std::vector<run_spec>& runs,
   for (const run_result& r : results) {
     const auto it = by_id.find(r.scenario + "@" + r.checkpoint);
     if (!r.passed || it == by_id.end()) continue;
-    const auto points = select_points(trace_points(r.recovery_trace), opts);
+    const auto points = select_points(r.recovery_trace, opts);
     for (run_spec& run : recovery_point_runs(*it->second, points)) out.push_back(std::move(run));
   }
   return out;

@@ -116,6 +116,10 @@ void run_context::write_state() const {
   root_.write_file(dirs_.state, state_json(run_, dirs_, result_.steps));
 }
 
+trace_summary run_context::read_trace(const fs::path& file, const trace_wants& wants) const {
+  return harness::read_trace(root_, file, wants);
+}
+
 std::vector<std::string> run_context::run_cpp(const std::string& name) const {
   write_logs();  // the steps it is given name them
   std::vector<step_report> steps;

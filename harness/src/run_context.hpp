@@ -52,6 +52,8 @@ class run_context {
   // step may have put at that name (a link out of the root, say) is removed.
   void fresh_before_dir() const;
   std::vector<std::string> run_cpp(const std::string& name) const;
+  // A trace file in the run's folder, read as trace_file.hpp says.
+  trace_summary read_trace(const fs::path& file, const trace_wants& wants = {}) const;
 
  private:
   void write_logs() const;

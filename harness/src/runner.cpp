@@ -2,7 +2,6 @@
 #include "runner.hpp"
 
 #include <algorithm>
-#include <fstream>
 
 #include "assertions.hpp"
 #include "crash_check.hpp"
@@ -40,11 +39,6 @@ void fail(run_result& r, failure_kind kind, std::string reason) {
 
 std::string output_tail(const command_result& r) {
   return "stderr (last lines):\n" + tail_lines(r.err.text, 12, "  ");
-}
-
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 bool exited_zero(const command_result& r) {
@@ -88,10 +82,10 @@ bool run_crash(run_context& ctx, const run_spec& run, run_result& r) {
   const crash_step& crash = run.scen->crash;
   const command_result res =
       ctx.run("crash", crash.argv, ctx.arming_env(run.checkpoint, ctx.dirs().trace));
-  // Only the verdict needs the trace: kept in the result until the end of the
-  // session, the traces of an exploration would grow with the square of its points.
+  // Only the verdict needs the trace, and of it only whether an armed name fired.
+  const expected_crash expected = predict_crash(*run.target, crash, run.checkpoint);
   const crash_verdict v =
-      judge_crash(predict_crash(*run.target, crash, run.checkpoint), res, read_all(ctx.dirs().trace));
+      judge_crash(expected, res, ctx.read_trace(ctx.dirs().trace, trace_wants_for(expected)));
   if (v.outcome == crash_outcome::confirmed) return true;
   fail_crash(r, v, "crash command", res);
   return false;
@@ -114,7 +108,7 @@ bool run_recovery_crash(run_context& ctx, const run_spec& run, run_result& r) {
   command_result res;
   for (const command_check& step : recovery_steps(*run.scen)) {
     res = ctx.run("recover-crash", step.argv, env);
-    const crash_verdict v = judge_crash(expected, res, read_all(trace));
+    const crash_verdict v = judge_crash(expected, res, ctx.read_trace(trace, trace_wants_for(expected)));
     if (v.outcome == crash_outcome::confirmed) return true;
     if (v.outcome != crash_outcome::not_reached) {
       fail_crash(r, v, "recovery armed with `" + run.recovery_entry + "`", res);
@@ -145,7 +139,13 @@ bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const ch
     r.details.push_back(output_tail(res));
     return false;
   }
-  if (traced) r.recovery_trace = read_all(trace);
+  if (!traced) return true;
+  trace_summary reached = ctx.read_trace(trace);
+  if (!reached.problem.empty()) {
+    fail(r, failure_kind::recovery_failed, "recovery passed, but its trace cannot be used: " + reached.problem);
+    return false;
+  }
+  r.recovery_trace = std::move(reached.points);
   return true;
 }
 
@@ -216,7 +216,14 @@ void run_discovery(run_context& ctx, const run_spec& run, run_result& r) {
   r.passed = true;
   if (!run_setup(ctx, *run.scen, r)) return;
   const command_result res = ctx.run("discover", run.scen->crash.argv, ctx.arming_env("", ctx.dirs().trace));
-  r.trace = read_all(ctx.dirs().trace);
+  trace_summary reached = ctx.read_trace(ctx.dirs().trace);
+  r.trace = std::move(reached.points);
+  if (exited_zero(res) && !reached.problem.empty()) {
+    fail(r, failure_kind::discovery_failed,
+         "unarmed, the crash command `" + command_text(r.steps.back().argv) +
+             "` exited 0, but its trace cannot be used: " + reached.problem);
+    return;
+  }
   if (exited_zero(res)) return;
   fail(r, failure_kind::discovery_failed,
        "unarmed, the crash command `" + command_text(r.steps.back().argv) + "` ended with " +

@@ -220,6 +220,18 @@ bool temp_root::write_file(const fs::path& file, std::string_view text) const {
   return true;
 }
 
+unique_fd temp_root::open_for_reading(const fs::path& file) const {
+  const auto parts = components_inside(root_, file);
+  if (!parts) {
+    errno = EPERM;
+    return {};
+  }
+  const unique_fd parent = open_parent(root_fd_, *parts);
+  if (!parent) return {};
+  return unique_fd(::openat(parent.get(), parts->back().c_str(),
+                            O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC));
+}
+
 void copy_fixture(const fs::path& from, const fs::path& to) {
   fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
 }

@@ -63,6 +63,8 @@
 #include <string>
 #include <string_view>
 
+#include "dir_fd.hpp"
+
 namespace crashpoint::harness {
 
 namespace fs = std::filesystem;
@@ -112,6 +114,12 @@ class temp_root {
   // unlinked first, and no symbolic link is followed on the way. False (and
   // nothing written) when refused or when it cannot be written.
   bool write_file(const fs::path& file, std::string_view text) const;
+
+  // Opens the file `file` strictly inside the root for reading, walking as
+  // remove() does (no symbolic link followed, the last component included:
+  // ELOOP; no mount point crossed: EXDEV), with O_NONBLOCK, so that a FIFO
+  // there cannot make the harness wait. Empty, with errno, on failure.
+  dirfd::unique_fd open_for_reading(const fs::path& file) const;
 
  private:
   fs::path root_;
