@@ -149,10 +149,21 @@ bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const ch
   return true;
 }
 
+// Fails the run when the workdir is not the folder the harness made any more
+// (run_context.hpp): the harness's own checks must not read another folder.
+bool workdir_intact(const run_context& ctx, run_result& r, failure_kind kind, const std::string& before_what) {
+  const std::string problem = ctx.workdir_problem();
+  if (problem.empty()) return true;
+  fail(r, kind, "cannot " + before_what + ": " + problem);
+  return false;
+}
+
 // `idempotent = true`: a second recovery pass must leave the workdir as it was.
 bool run_recovery_again(run_context& ctx, const run_spec& run, run_result& r) {
+  if (!workdir_intact(ctx, r, failure_kind::recovery_failed, "snapshot the workdir before the second recovery")) return false;
   const tree_snapshot before = snapshot_tree(ctx.dirs().work);
   if (!run_recovery(ctx, run, r, "recover-again", false)) return false;
+  if (!workdir_intact(ctx, r, failure_kind::recovery_failed, "compare the workdir after the second recovery")) return false;
   const auto changes = tree_differences(before, snapshot_tree(ctx.dirs().work));
   if (changes.empty()) return true;
   fail(r, failure_kind::not_idempotent,
@@ -171,6 +182,7 @@ std::vector<std::string> check_assertion(run_context& ctx, const assertion& a, c
     for (auto& p : problems) p = "command `" + command_text(r.steps.back().argv) + "` " + p;
     return problems;
   }
+  if (std::string problem = ctx.workdir_problem(); !problem.empty()) return {problem};
   const state_paths paths{ctx.dirs().work, sc.file.parent_path(), ctx.dirs().before};
   if (a.file) return check_file(*a.file, paths);
   if (a.glob) return check_glob(*a.glob, ctx.dirs().work);
@@ -192,19 +204,21 @@ void run_assertions(run_context& ctx, const scenario& sc, run_result& r) {
   }
 }
 
-void snapshot_unchanged(const run_context& ctx, const scenario& sc) {
+bool snapshot_unchanged(const run_context& ctx, const scenario& sc, run_result& r) {
   const auto unchanged = [](const assertion& a) { return a.file && a.file->unchanged; };
-  if (std::none_of(sc.asserts.begin(), sc.asserts.end(), unchanged)) return;
+  if (std::none_of(sc.asserts.begin(), sc.asserts.end(), unchanged)) return true;
+  if (!workdir_intact(ctx, r, failure_kind::setup_failed, "take the `unchanged` snapshots")) return false;
   ctx.fresh_before_dir();
   for (const assertion& a : sc.asserts) {
     if (a.file && a.file->unchanged) snapshot_path(a.file->path, ctx.dirs().work, ctx.dirs().before);
   }
+  return true;
 }
 
 void run_phases(run_context& ctx, const run_spec& run, const run_options& opts, run_result& r) {
   r.passed = true;
   if (!run_setup(ctx, *run.scen, r)) return;
-  snapshot_unchanged(ctx, *run.scen);
+  if (!snapshot_unchanged(ctx, *run.scen, r)) return;
   if (!run_crash(ctx, run, r)) return;
   if (!run.recovery_entry.empty() && !run_recovery_crash(ctx, run, r)) return;
   if (!run_recovery(ctx, run, r, "recover", opts.trace_recovery)) return;

@@ -142,6 +142,76 @@ command = ["/bin/true"]
   CHECK(tree_state(e.sentinel) == sentinel_before);
 }
 
+// ---------------------------------------------------------------- a replaced workdir
+
+// A command that replaces its workdir (with a link to a folder elsewhere, or
+// another folder) must not send the later steps and checks there: each is
+// refused, saying why, and the folder elsewhere is never read or written.
+TEST_CASE("no data loss: a workdir replaced by a link or another folder is refused to later steps and checks") {
+  hostile_suite s(hostile_target("hostile_swap_workdir.sh"));
+  const fs::path outside = s.area() / "outside";
+  write_file(outside / "precious.txt", "precious\n");
+  // The setup links it away: the next setup step must not run there.
+  s.add("a_setup.toml", crash_at_point(R"(["{target}", "none"])", R"(
+[setup]
+steps = [["{target}", "link"], ["{target}", "write"]]
+)"));
+  // The crash renames it away and makes another folder: recovery must not run.
+  s.add("b_crash.toml", crash_at_point(R"(["{target}", "rename"])", R"(
+[[recover]]
+command = ["{target}", "write"]
+)"));
+  // Recovery links it away: the assertions must not look there (the file one
+  // would pass, reading the outside folder's precious.txt).
+  s.add("c_recover.toml", crash_at_point(R"(["{target}", "none"])", R"(
+[[recover]]
+command = ["{target}", "link"]
+[[assert]]
+file = "precious.txt"
+equals = "precious\n"
+[[assert]]
+command = ["{target}", "write"]
+)"));
+  // The snapshot for `unchanged` and the second recovery's comparison must
+  // not read the outside folder either.
+  s.add("d_unchanged.toml", crash_at_point(R"(["{target}", "none"])", R"(
+[setup]
+steps = [["{target}", "link"]]
+[[assert]]
+file = "precious.txt"
+unchanged = true
+)"));
+  s.add("e_idempotent.toml", "idempotent = true\n" + crash_at_point(R"(["{target}", "none"])", R"(
+[[recover]]
+command = ["{target}", "link"]
+)"));
+  const auto outside_before = tree_state(outside);
+  const observed_run r = s.observe({"run", ".", "-j", "1", "--keep", "none"}, {{"HOSTILE_OUTSIDE", outside.string()}});
+  INFO(shown(r.result));
+  CHECK(exited_with(r.result, 1));
+  CHECK(verdicts(r.result.out.text) ==
+        std::vector<std::string>{"FAIL  a_setup  hostile_point", "FAIL  b_crash  hostile_point",
+                                 "FAIL  c_recover  hostile_point", "FAIL  d_unchanged  hostile_point",
+                                 "FAIL  e_idempotent  hostile_point"});
+  const std::string linked = " is now a symbolic link to " + outside.string() +
+                             ", not the folder the harness made (replaced by an earlier command?)";
+  const std::string other = " is now another folder, not the folder the harness made (replaced by an earlier command?)";
+  const std::string text = r.result.out.text;
+  CHECK_THAT(text, Contains("setup failed: setup step 2 `" + hostile_target("hostile_swap_workdir.sh").string() +
+                            " write` ended with could not start: the workdir "));
+  CHECK_THAT(text, Contains("recovery failed: recovery step 1 `" + hostile_target("hostile_swap_workdir.sh").string() +
+                            " write` (" + (s.suite_dir() / "b_crash.toml").string() + ":5:1): ended with could not start: the workdir "));
+  CHECK_THAT(text, Contains("assertion failed: 2 of 2 assertions failed after recovery"));
+  CHECK_THAT(text, Contains("c_recover.toml:7:1: the workdir "));
+  CHECK_THAT(text, Contains("setup failed: cannot take the `unchanged` snapshots: the workdir "));
+  CHECK_THAT(text, Contains("recovery failed: cannot snapshot the workdir before the second recovery: the workdir "));
+  CHECK_THAT(text, Contains(linked));
+  CHECK_THAT(text, Contains(other));
+  CHECK(tree_state(outside) == outside_before);  // never written through the link
+  CHECK(r.leaked.empty());
+  CHECK(s.leftovers().empty());
+}
+
 // ---------------------------------------------------------------- mounts
 
 namespace {
