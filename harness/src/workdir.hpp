@@ -39,10 +39,10 @@
 //     one of the four, or an incomplete emptying: the folder is removed
 //     instead, and the next run gets a fresh one;
 //   - a folder is reused only once no process can still be inside it: one
-//     that outlived its run (a daemon the orphan sweep has not killed yet
-//     because another run's command was running when it started,
-//     orphan_reaper.hpp) could otherwise write into the next run's workdir
-//     through its working directory. The harness is a child subreaper, so every
+//     that outlived its run (none should: each command's leftovers are killed
+//     when it ends, orphan_reaper.hpp; this does not rely on it) could
+//     otherwise write into the next run's workdir through its working
+//     directory. The harness is a child subreaper, so every
 //     such process descends from one of its children. A folder is emptied as
 //     soon as its run ends; if the harness has a child then, the folder waits,
 //     and is emptied again and reused once the harness is seen with no child
