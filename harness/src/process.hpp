@@ -78,9 +78,9 @@ struct command_result {
 // Needs SIGCHLD not ignored (SIG_IGN would reap children behind its back).
 command_result run_command(const command& cmd);
 
-// SIGKILLs the process group of every child run_command has started or is
-// starting, from any thread (not from a signal handler): a child still being
-// started is killed as soon as it exists.
+// SIGKILLs every command run_command has started or is starting (through its
+// shepherd, with which it dies), from any thread (not from a signal handler):
+// a command still being started is killed as soon as its shepherd exists.
 void kill_all_running();
 
 // kill_all_running(), and from now on every run_command ends at once as
