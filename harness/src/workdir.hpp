@@ -20,6 +20,10 @@
 //   - walks from a descriptor of the root opened when it was created, one
 //     component at a time with O_NOFOLLOW, so neither a symbolic link planted
 //     on the way nor a root renamed or replaced meanwhile can lead it outside;
+//   - never crosses a mount point (a target running as root may bind-mount
+//     any folder into its workdir): a removal detaches the mount instead, or
+//     leaves it and says so on stderr (dir_fd.hpp); a folder it could not
+//     remove stays, and remove() and recycle() return false;
 //   - gives the harness's own directories back the owner's rwx bits it needs
 //     (through the descriptor, never through a name).
 //
