@@ -200,8 +200,6 @@ CRASHPOINT_CHILD_CODE int shepherd_main(void* arg_) {
     a.error = static_cast<int>(-command);
     shepherd_exit(127);  // the kernel sets phase to 0 and wakes start_child
   }
-  // Nothing of the harness's stays open here: its pipes, its files.
-  raw_syscall(SYS_close_range, 0, ~0U, 0);
   report_started(a);
   // From here on the harness thread runs too: raw system calls only.
   siginfo_t info;
@@ -232,8 +230,12 @@ started_child start_child(const child_plan& plan) {
   sigset_t all, saved;
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_SETMASK, &all, &saved);
+  // CLONE_FILES and CLONE_FS: the shepherd opens, closes and changes nothing
+  // of the descriptor table or the cwd, so it shares them rather than copy
+  // them (the command's child gets copies, which it changes).
   c.pid = a.clone(shepherd_main, stack_top(area.shepherd_stack),
-                  CLONE_VM | CLONE_PIDFD | CLONE_CHILD_CLEARTID | SIGCHLD, &a, &c.pidfd, nullptr, &a.phase);
+                  CLONE_VM | CLONE_FILES | CLONE_FS | CLONE_PIDFD | CLONE_CHILD_CLEARTID | SIGCHLD, &a, &c.pidfd,
+                  nullptr, &a.phase);
   const int clone_error = errno;
   if (c.pid >= 0) {
     // Signals stay blocked: a handler here could run while the shepherd uses errno.

@@ -35,7 +35,8 @@
 //
 // So the shepherd and the command's pre-exec child each run one function of
 // raw system calls, uninstrumented, on stacks of their own, in the harness's
-// memory. The shepherd runs alongside the harness (no CLONE_VFORK): once the
+// memory (the shepherd also shares its descriptor table and cwd, which it
+// leaves alone). The shepherd runs alongside the harness (no CLONE_VFORK): once the
 // command has started it touches nothing but its stack and the small record
 // it reports in, and its system calls bypass libc, whose wrappers would write
 // errno into the thread that started it (they share its thread pointer). The
