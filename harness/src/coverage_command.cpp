@@ -117,7 +117,7 @@ discovery discover(const std::vector<run_spec>& runs, unsigned jobs) {
   d.interrupted = watch.interrupted();
   for (const run_result& r : results) {
     const auto run = std::find_if(runs.begin(), runs.end(), [&](const run_spec& s) { return s.scen->file == r.scenario_file; });
-    if (r.passed && run != runs.end()) d.traced.push_back({run->scen, trace_points(r.trace)});
+    if (r.passed && run != runs.end()) d.traced.push_back({run->scen, r.trace});
     if (!r.passed && !d.interrupted) print_failed_discovery(r);
     if (!r.passed) ++d.failed;
   }

@@ -107,25 +107,6 @@ std::string ends_text(const expected_crash& e) {
   return out;
 }
 
-// Whether the trace shows one of `names` firing (an outcome other than pass,
-// misconfigured or a sleep).
-bool trace_shows_firing(const std::string& trace, const std::vector<std::string>& names) {
-  std::istringstream in(trace);
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream fields(line);
-    std::string pid, kind, hit, outcome, name;
-    fields >> pid >> kind >> hit >> outcome;
-    std::getline(fields >> std::ws, name);
-    if (outcome == "pass" || outcome == "misconfigured" || outcome.rfind("sleep(", 0) == 0) {
-      continue;
-    }
-    for (const auto& n : names) {
-      if (n == name) return true;
-    }
-  }
-  return false;
-}
-
 bool ends_ok(const expected_crash& e, const exit_status& status) {
   if (e.expect == expectation::error) {
     const bool exited_non_zero = status.k == exit_status::kind::exited && status.code != 0;
@@ -143,11 +124,21 @@ crash_verdict fail(crash_outcome outcome, std::string detail) {
 
 }  // namespace
 
+trace_wants trace_wants_for(const expected_crash& expected) {
+  trace_wants wants;
+  wants.max_points = 0;
+  wants.fired_of = expected.names;
+  return wants;
+}
+
 crash_verdict judge_crash(const expected_crash& expected, const command_result& result,
-                          const std::string& trace) {
+                          const trace_summary& trace) {
   const exit_status& st = result.status;
   if (st.k == exit_status::kind::not_started) return fail(crash_outcome::not_started, st.describe());
   if (st.k == exit_status::kind::timed_out) return fail(crash_outcome::timed_out, st.describe());
+  if (!trace.problem.empty()) {
+    return fail(crash_outcome::crashed_elsewhere, trace.problem + ": the crash cannot be confirmed");
+  }
 
   std::string fired;
   for (std::size_t i = 0; i < expected.names.size() && fired.empty(); ++i) {
@@ -168,7 +159,7 @@ crash_verdict judge_crash(const expected_crash& expected, const command_result& 
     return fail(crash_outcome::wrong_end, "`" + fired + "` fired, " + want +
                                               ", but it ended with " + st.describe());
   }
-  if (!trace.empty() && !trace_shows_firing(trace, expected.names)) {
+  if (trace.written && !trace.fired_any_of(expected.names)) {
     return fail(crash_outcome::crashed_elsewhere,
                 "the message is on stderr, but the trace shows no armed checkpoint firing");
   }

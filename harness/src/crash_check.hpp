@@ -12,6 +12,7 @@
 
 #include "process.hpp"
 #include "scenario.hpp"
+#include "trace_file.hpp"
 
 namespace crashpoint::harness {
 
@@ -46,9 +47,14 @@ struct crash_verdict {
   std::string detail;  // for a failure: what was expected and what happened
 };
 
-// `trace` is the trace file's content (empty when the target wrote none).
+// `trace` is what the trace file showed (nothing written when the target
+// wrote none); a trace with a problem (not a regular file, too large) fails
+// the crash, since it cannot be confirmed. Read it with trace_wants_for().
 crash_verdict judge_crash(const expected_crash& expected, const command_result& result,
-                          const std::string& trace);
+                          const trace_summary& trace);
+
+// What judge_crash needs of the trace: which of the armed names fired.
+trace_wants trace_wants_for(const expected_crash& expected);
 
 std::string describe(const end_condition& end);
 bool end_matches(const end_condition& end, const exit_status& status);

@@ -4,8 +4,6 @@
 #include <fmt/format.h>
 
 #include <map>
-#include <set>
-#include <sstream>
 
 #include "run_plan.hpp"
 
@@ -25,22 +23,6 @@ std::string checkpoint_of(const std::string& label) {
 }
 
 }  // namespace
-
-std::vector<crash_point> trace_points(const std::string& trace) {
-  std::vector<crash_point> points;
-  std::set<std::pair<std::string, std::uint64_t>> seen;
-  std::istringstream in(trace);
-  for (std::string line; std::getline(in, line);) {
-    std::istringstream fields(line);
-    std::string pid, kind, outcome, name;
-    std::uint64_t hit = 0;
-    if (!(fields >> pid >> kind >> hit >> outcome)) continue;  // not a trace line
-    std::getline(fields >> std::ws, name);
-    if (name.empty() || !seen.emplace(name, hit).second) continue;
-    points.push_back({name, hit, kind == "fail"});
-  }
-  return points;
-}
 
 std::vector<crash_point> select_points(const std::vector<crash_point>& points,
                                        const explore_options& opts) {

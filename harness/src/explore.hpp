@@ -15,18 +15,9 @@
 #include <vector>
 
 #include "runner.hpp"
+#include "trace_file.hpp"  // crash_point
 
 namespace crashpoint::harness {
-
-struct crash_point {
-  std::string name;
-  std::uint64_t hit = 0;
-  bool fail_point = false;  // reached through maybe_fail_at
-  std::string label() const { return name + "@" + std::to_string(hit); }
-};
-
-// The distinct (name, hit) pairs of a trace, in the order first reached.
-std::vector<crash_point> trace_points(const std::string& trace);
 
 struct explore_options {
   std::uint64_t max_hits = 0;         // per checkpoint; 0: every hit

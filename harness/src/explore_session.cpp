@@ -26,7 +26,7 @@ std::vector<run_spec> recovery_crashes(const std::vector<run_spec>& runs,
   for (const run_result& r : results) {
     const auto it = by_id.find(r.scenario + "@" + r.checkpoint);
     if (!r.passed || it == by_id.end()) continue;
-    const auto points = select_points(trace_points(r.recovery_trace), opts);
+    const auto points = select_points(r.recovery_trace, opts);
     for (run_spec& run : recovery_point_runs(*it->second, points)) out.push_back(std::move(run));
   }
   return out;
@@ -87,7 +87,7 @@ discovery discover(const std::vector<run_spec>& bases, const explore_options& ex
       out.failures.push_back(r);
       continue;
     }
-    points = point_runs(base, select_points(trace_points(r.trace), explore));
+    points = point_runs(base, select_points(r.trace, explore));
     if (!r.setup_state) continue;
     const auto shared = std::make_shared<shared_setup>(r.setup_state);
     for (run_spec& p : points) p.setup = shared;

@@ -20,6 +20,7 @@
 #include <csignal>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,8 +32,6 @@ struct proc_entry {
   pid_t pid = 0;
   pid_t ppid = 0;
   pid_t pgid = 0;
-  char state = '?';  // R, S, D, Z, T, ...
-  std::uint64_t start_ticks = 0;
 };
 
 // The whole (small) content of a /proc file, or "" if it cannot be read.
@@ -57,7 +56,7 @@ bool parse_int(std::string_view text, Int& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-// Parses /proc/PID/stat: "pid (comm) state ppid pgrp session ... starttime ...".
+// Parses /proc/PID/stat: "pid (comm) state ppid pgrp session ...".
 // comm may hold spaces and parentheses, so fields are counted after the last ')'.
 std::optional<proc_entry> read_stat(pid_t pid) {
   const std::string path = "/proc/" + std::to_string(pid) + "/stat";
@@ -65,8 +64,8 @@ std::optional<proc_entry> read_stat(pid_t pid) {
   const auto paren = text.rfind(')');
   if (paren == std::string::npos) return std::nullopt;
   std::string_view rest = std::string_view(text).substr(paren + 1);
-  // Fields from 3 (state) on; starttime is field 22.
-  std::string_view fields[20];
+  // Fields from 3 (state) on: state, ppid, pgrp.
+  std::string_view fields[3];
   for (std::string_view& f : fields) {
     const auto start = rest.find_first_not_of(' ');
     if (start == std::string_view::npos) return std::nullopt;
@@ -77,11 +76,7 @@ std::optional<proc_entry> read_stat(pid_t pid) {
   }
   proc_entry e;
   e.pid = pid;
-  e.state = fields[0].empty() ? '?' : fields[0].front();
-  if (!parse_int(fields[1], e.ppid) || !parse_int(fields[2], e.pgid) ||
-      !parse_int(fields[19], e.start_ticks)) {
-    return std::nullopt;
-  }
+  if (!parse_int(fields[1], e.ppid) || !parse_int(fields[2], e.pgid)) return std::nullopt;
   return e;
 }
 
@@ -250,49 +245,23 @@ bool become_subreaper() {
   return ok;
 }
 
-std::optional<std::uint64_t> process_start_ticks(pid_t pid) {
-  if (auto e = read_stat(pid)) return e->start_ticks;
-  return std::nullopt;
-}
-
-// The earliest start of the running commands' children.
-std::uint64_t oldest_start(const std::vector<live_child>& running) {
-  std::uint64_t oldest = UINT64_MAX;
-  for (const live_child& c : running) {
-    oldest = std::min(oldest, c.start_ticks ? *c.start_ticks : process_start_ticks(c.pid).value_or(0));
-  }
-  return oldest;
-}
-
-orphan_count kill_orphans(const std::vector<live_child>& running) {
+std::size_t kill_orphans(const std::vector<pid_t>& running) {
   const pid_t own_group = ::getpgrp();
-  const auto is_running = [&](pid_t pid) {
-    return std::any_of(running.begin(), running.end(), [&](const live_child& c) { return c.pid == pid; });
-  };
-  std::optional<std::uint64_t> oldest_running;  // read once, and only if an orphan is found
-
-  orphan_count count;
+  const auto is_running = [&](pid_t pid) { return std::find(running.begin(), running.end(), pid) != running.end(); };
+  std::size_t killed = 0;
   for (;;) {
     std::vector<pid_t> victims;
-    count.deferred = 0;
     for (const proc_entry& child : children_of_this_process(is_running)) {
-      if (child.pgid == own_group) continue;
-      const bool dead = child.state == 'Z' || child.state == 'X';
-      if (!oldest_running) oldest_running = oldest_start(running);
-      if (!dead && child.start_ticks >= *oldest_running) {
-        ++count.deferred;
-        continue;
-      }
-      victims.push_back(child.pid);
+      if (child.pgid != own_group) victims.push_back(child.pid);
     }
     if (victims.empty()) break;
     for (pid_t pid : victims) ::kill(pid, SIGKILL);
     std::size_t reaped = 0;
     for (pid_t pid : victims) reaped += reap(pid) ? 1U : 0U;
-    count.killed += reaped;
+    killed += reaped;
     if (reaped == 0) break;  // nothing we could reap: do not spin
   }
-  return count;
+  return killed;
 }
 
 }  // namespace crashpoint::harness

@@ -12,28 +12,27 @@
 //   ...                                   // a command ends, its group is killed
 //   kill_orphans(still_running);          // everything it left, ended and reaped
 //
+// Attribution. With several commands running at once, a process that left
+// one command's group must not be taken for another's leftover, nor live on
+// because another command is still running. Each command therefore runs
+// under a shepherd of its own, the harness's child, which is itself a child
+// subreaper (clone_spawn.hpp): while the command runs, what it leaves behind
+// is re-parented to its shepherd, not to the harness. Only when the shepherd
+// exits, after the command has ended, does it go to the harness. So every
+// child of the harness that is not a running command's shepherd is something
+// a finished command left, and is killed at once, whatever else is running.
+//
 // The caller (process.cpp) makes sure no thread starts a child during
-// kill_orphans(), and passes the children of the commands still running, which
-// must not be touched; nor must what those commands left (see kill_orphans).
+// kill_orphans(), and passes the shepherds of the commands still running,
+// which must not be touched.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstddef>
-#include <cstdint>
-#include <optional>
 #include <vector>
 
 namespace crashpoint::harness {
-
-// A command's child that has not been reaped yet.
-struct live_child {
-  pid_t pid = 0;
-  // When it started: /proc/PID/stat `starttime`. Unset: kill_orphans reads it
-  // only if it finds an orphan (the common case has none, and reading it for
-  // every command cost as much as the sweep); unreadable then counts as 0.
-  std::optional<std::uint64_t> start_ticks;
-};
 
 // Where the children of this process are listed from: the kernel's
 // /proc/self/task/*/children files (CONFIG_PROC_CHILDREN), or else a scan of
@@ -48,25 +47,12 @@ std::vector<pid_t> list_children(children_source from = children_source::automat
 // the kernel refused (then orphans go to init, as without it).
 bool become_subreaper();
 
-// `starttime` of a process (clock ticks since boot), if it can be read.
-std::optional<std::uint64_t> process_start_ticks(pid_t pid);
-
-struct orphan_count {
-  std::size_t killed = 0;    // killed (or found dead) and reaped
-  std::size_t deferred = 0;  // left for later: possibly a running command's
-};
-
 // SIGKILLs and reaps, round after round until none is left (killing one may
 // re-parent its children to us), every child of this process that
-//   - is not one of `running` (commands whose child is still unreaped),
+//   - is not one of `running` (the shepherds of commands still running), and
 //   - is not in this process's own process group (children the embedding
-//     program started itself, say with posix_spawn, are its business), and
-//   - cannot descend from a running command: it is a zombie already, or it
-//     started strictly before every child in `running` started.
-// An orphan that started after some running command did is deferred: it may
-// be that command's (a daemon it started and still talks to). It is killed by
-// a later call, at the latest by the first call after the commands that were
-// running when it started have ended.
-orphan_count kill_orphans(const std::vector<live_child>& running);
+//     program started itself, say with posix_spawn, are its business).
+// Returns how many were killed (or found dead) and reaped.
+std::size_t kill_orphans(const std::vector<pid_t>& running);
 
 }  // namespace crashpoint::harness

@@ -2,18 +2,21 @@
 //
 // Each call runs its calling thread's io_context (one per thread, reused from
 // command to command) with four waits on it: the child's end (a pidfd), the
-// timeout, and one read loop per output pipe. The child is started by
-// clone_spawn.hpp (clone with CLONE_VM | CLONE_VFORK: no copy of the
-// harness's page tables per command) and then owned by a Boost.Process
-// basic_process. When the child ends, its group is killed while the child is still an
-// unreaped zombie, so the group id cannot have been handed to someone else;
-// then each pipe gives up what it already holds and is closed; then the
-// orphans nobody running can own are killed and reaped (orphan_reaper.hpp).
+// timeout, and one read loop per output pipe. The child is the command's
+// shepherd, started by clone_spawn.hpp (clone with CLONE_VM: no copy of the
+// harness's page tables per command), which starts the command, kills its
+// group when it ends and exits; the shepherd is owned by a Boost.Process
+// basic_process. When the shepherd ends, each pipe gives up what it already
+// holds and is closed; then the orphans, which are what the command left
+// behind, are killed and reaped (orphan_reaper.hpp). A timeout or
+// kill_all_running() SIGKILLs the shepherd: the command dies of its
+// PR_SET_PDEATHSIG, and what it left goes to the same sweep.
 //
-// Every call is registered from before its clone until its child is reaped, so
-// that kill_all_running() reaches it and the orphan sweep leaves it alone.
-// Clones hold the spawn gate shared and the sweep holds it exclusively: a child
-// that exists but is not registered yet is never mistaken for an orphan.
+// Every call is registered from before its clone until its shepherd is
+// reaped, so that kill_all_running() reaches it and the orphan sweep leaves it
+// alone. Clones hold the spawn gate shared and the sweep holds it
+// exclusively: a shepherd that exists but is not registered yet is never
+// mistaken for an orphan.
 #include "process.hpp"
 
 // With BOOST_PROCESS_USE_STD_FS, 1.81 only compiles with these two included
@@ -62,14 +65,15 @@ using child_process = bp::basic_process<asio::io_context::executor_type>;
 
 // One run_command call, registered from before the clone until it returns.
 struct group_slot {
-  pid_t pgid = 0;   // for kill_all_running(): 0 before the start and once the child ended
+  pid_t pgid = 0;   // for kill_all_running(): 0 before the start and once the shepherd ended
   pid_t child = 0;  // for the orphan sweep: 0 before the start and once reaped
   bool kill_requested = false;
 };
 
-void kill_group(pid_t pgid) {
-  ::kill(-pgid, SIGKILL);
-  ::kill(pgid, SIGKILL);  // in case the child moved itself to another group
+// Ends a command early: its shepherd (unreaped, so the pid is still its) is
+// killed, and the command dies of PR_SET_PDEATHSIG (clone_spawn.hpp).
+void kill_group(pid_t shepherd) {
+  ::kill(shepherd, SIGKILL);
 }
 
 struct slot_registry {
@@ -83,11 +87,11 @@ struct slot_registry {
     return registry;
   }
 
-  std::vector<live_child> live_children() {
+  std::vector<pid_t> live_children() {
     std::lock_guard lock(mutex);
-    std::vector<live_child> out;
+    std::vector<pid_t> out;
     for (const group_slot* slot : slots)
-      if (slot->child > 0) out.push_back({slot->child, std::nullopt});  // start read by the sweep if needed
+      if (slot->child > 0) out.push_back(slot->child);
     return out;
   }
 };
@@ -220,7 +224,8 @@ void kill_and_reap(pid_t pid) {
 }
 
 struct spawn_result {
-  std::optional<child_process> child;
+  std::optional<child_process> child;  // the shepherd
+  const command_end* end = nullptr;    // how the command ended, once the shepherd is reaped
   std::string problem;
 };
 
@@ -236,20 +241,20 @@ spawn_result spawn(asio::io_context& ctx, const command& cmd, const fs::path& ex
   bp::process_stdio stdio{nullptr, out, err};
   // 1.81 records a failed pipe() or open() here and never checks it itself.
   for (const error_code& ec : {stdio.in.ec, stdio.out.ec, stdio.err.ec})
-    if (ec) return {{}, "cannot create pipes: " + ec.message()};
+    if (ec) return {{}, nullptr, "cannot create pipes: " + ec.message()};
   const std::string cwd = cmd.cwd.string();
   const child_plan plan{exe.c_str(),  argv.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(),
                         {stdio.in.fd, stdio.out.fd, stdio.err.fd}, ::getpid()};
   const started_child c = start_child(plan);
   if (c.error != 0) {
-    return {{}, "cannot execute " + exe.string() + ": " + std::system_category().message(c.error)};
+    return {{}, nullptr, "cannot execute " + exe.string() + ": " + std::system_category().message(c.error)};
   }
   try {
-    return {child_process(ctx.get_executor(), c.pid, c.pidfd), {}};
+    return {child_process(ctx.get_executor(), c.pid, c.pidfd), c.end, {}};
   } catch (const std::exception& e) {  // asio cannot watch the pidfd
     ::close(c.pidfd);
     kill_and_reap(c.pid);
-    return {{}, e.what()};
+    return {{}, nullptr, e.what()};
   }
 }
 
@@ -351,7 +356,8 @@ exit_status not_started(std::string why) {
 }
 
 struct supervised_child {
-  child_process& process;
+  child_process& process;  // the shepherd
+  const command_end& end;
   registered_group& group;
   output_reader& out;
   output_reader& err;
@@ -378,8 +384,9 @@ class supervisor {
   }
 
  private:
-  // A pidfd is readable once the child is a zombie, before anyone reaps it:
-  // 1.81's async_wait would reap first, freeing the group id before our kill.
+  // A pidfd is readable once the shepherd is a zombie, before anyone reaps
+  // it: 1.81's async_wait would reap it first, and its pid must stay its own
+  // until it is unregistered (kill_all_running may still kill it).
   std::string watch_exit() {
     const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
     if (pidfd < 0) return std::system_category().message(errno);
@@ -408,13 +415,15 @@ class supervisor {
     kill_group(pid_);
   }
 
+  // The shepherd has ended: it killed the command's group (grandchildren that
+  // may hold our pipes) before it exited, unless it was killed itself.
   void on_end(const error_code& ec) {
     if (ec) kill_group(pid_);  // cannot watch any more: end it rather than hang
-    ::kill(-pid_, SIGKILL);    // grandchildren that may hold our pipes
     c_.group.finished();
     error_code wait_ec;
     c_.process.wait(wait_ec);
-    native_status_ = c_.process.native_exit_code();
+    // The command's own end; the shepherd's when it was killed before it.
+    native_status_ = c_.end.reaped != 0 ? c_.end.wait_status : c_.process.native_exit_code();
     c_.process.detach();  // reaped: its destructor must not kill a reused pid
     c_.group.reaped();
     timer_.cancel();
@@ -483,7 +492,7 @@ command_result run_checked(const command& cmd) {
     result.status = not_started(std::move(spawned.problem));
     return result;
   }
-  result.status = supervisor(ctx, {*spawned.child, group, out, err}).run(cmd.timeout);
+  result.status = supervisor(ctx, {*spawned.child, *spawned.end, group, out, err}).run(cmd.timeout);
   result.out = std::move(out).finish();
   result.err = std::move(err).finish();
   reap_orphans();
@@ -538,7 +547,7 @@ void stop_all_commands() {
 std::size_t reap_orphans() {
   auto& r = slot_registry::get();
   std::unique_lock gate(r.spawn_gate);
-  return kill_orphans(r.live_children()).killed;
+  return kill_orphans(r.live_children());
 }
 
 }  // namespace crashpoint::harness

@@ -9,17 +9,21 @@
 //   if (r.status.k != exit_status::kind::exited) fmt::print("{}\n", r.status.describe());
 //
 // Nothing a child does can keep run_command from returning, or outlive it:
-//   - Each child runs in its own process group. Whatever ends the child (exit,
-//     signal, timeout), the whole group is SIGKILLed, so grandchildren never
-//     outlive a run or hold its pipes open.
+//   - Each child runs in its own process group, under a shepherd of its own
+//     (clone_spawn.hpp). Whatever ends the child (exit, signal, timeout), the
+//     whole group is SIGKILLed, so grandchildren never outlive a run or hold
+//     its pipes open.
 //   - A process that left the group (setsid, a double-forked daemon) cannot
 //     delay run_command: once the child has ended, only what is already in the
-//     pipes is read. And it does not survive: the first run_command makes this
-//     process a child subreaper, so such processes are re-parented to it when
-//     their parent dies, and after each command every such orphan that no
-//     running command can own is SIGKILLed and reaped (orphan_reaper.hpp).
-//   - If the harness itself dies, each running child gets SIGKILL
-//     (PR_SET_PDEATHSIG); its group and its own orphans then go to init.
+//     pipes is read. And it does not survive the command: the shepherd is a
+//     child subreaper, so such processes are re-parented to it while the
+//     command runs, and to this process (made a subreaper by the first
+//     run_command) when the shepherd exits after the command; run_command then
+//     SIGKILLs and reaps them before it returns, whatever other commands are
+//     running (orphan_reaper.hpp).
+//   - If the harness itself dies, each running shepherd gets SIGKILL
+//     (PR_SET_PDEATHSIG), and so does its command; their groups and orphans
+//     then go to init.
 //
 // Output is captured in memory up to `capture_limit` bytes per stream: the
 // first and last halves, with a marker line in place of the middle
@@ -74,9 +78,9 @@ struct command_result {
 // Needs SIGCHLD not ignored (SIG_IGN would reap children behind its back).
 command_result run_command(const command& cmd);
 
-// SIGKILLs the process group of every child run_command has started or is
-// starting, from any thread (not from a signal handler): a child still being
-// started is killed as soon as it exists.
+// SIGKILLs every command run_command has started or is starting (through its
+// shepherd, with which it dies), from any thread (not from a signal handler):
+// a command still being started is killed as soon as its shepherd exists.
 void kill_all_running();
 
 // kill_all_running(), and from now on every run_command ends at once as

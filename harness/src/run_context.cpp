@@ -1,6 +1,8 @@
 // run_context.cpp: commands in the workdir, recorded as steps.
 #include "run_context.hpp"
 
+#include <sys/stat.h>
+
 #include "cpp_assertions.hpp"
 #include "public_types.hpp"
 #include "state_file.hpp"
@@ -37,6 +39,12 @@ run_context::run_context(const run_spec& run, const temp_root& root, const run_o
              {"checkpoint", run.checkpoint},
              {"scenario_dir", sc_.file.parent_path().string()},
              {"env_var", s_.env_var}};
+  struct stat work {};
+  if (::lstat(dirs_.work.c_str(), &work) != 0 || !S_ISDIR(work.st_mode)) {
+    throw std::runtime_error("cannot find the workdir just made: " + dirs_.work.string());
+  }
+  work_dev_ = work.st_dev;
+  work_ino_ = work.st_ino;
   clean_ = make_clean_env(s_.env_var);
   for (const auto& [k, v] : s_.env) user_env_[k] = expand(v, values_);
   for (const auto& [k, v] : sc_.env) user_env_[k] = expand(v, values_);
@@ -52,7 +60,12 @@ command_result run_context::run(const std::string& phase, const std::vector<std:
   for (const auto& [k, v] : extra) cmd.env[k] = v;
   if (extra.count("CRASHPOINT_STATE") != 0) write_state();
   if (stop_ != nullptr && stop_->load()) throw interrupted{};
-  command_result r = run_command(cmd);
+  command_result r;
+  if (std::string problem = workdir_problem(); !problem.empty()) {
+    r.status.error = std::move(problem);  // not started
+  } else {
+    r = run_command(cmd);
+  }
   if (stop_ != nullptr && stop_->load()) throw interrupted{};
   step.status = r.status;
   step.duration = r.duration;
@@ -120,6 +133,25 @@ void run_context::write_logs() const {
 void run_context::write_state() const {
   write_logs();
   root_.write_file(dirs_.state, state_json(run_, dirs_, result_.steps));
+}
+
+trace_summary run_context::read_trace(const fs::path& file, const trace_wants& wants) const {
+  return harness::read_trace(root_, file, wants);
+}
+
+std::string run_context::workdir_problem() const {
+  const std::string what = "the workdir " + dirs_.work.string();
+  const std::string not_ours = ", not the folder the harness made (replaced by an earlier command?)";
+  struct stat now {};
+  if (::lstat(dirs_.work.c_str(), &now) != 0) return {};
+  if (S_ISLNK(now.st_mode)) {
+    std::error_code ec;
+    const fs::path to = fs::read_symlink(dirs_.work, ec);
+    return what + " is now a symbolic link" + (ec ? "" : " to " + to.string()) + not_ours;
+  }
+  if (!S_ISDIR(now.st_mode)) return what + " is now a file" + not_ours;
+  if (now.st_dev != work_dev_ || now.st_ino != work_ino_) return what + " is now another folder" + not_ours;
+  return {};
 }
 
 std::vector<std::string> run_context::run_cpp(const std::string& name) const {

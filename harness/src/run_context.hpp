@@ -4,6 +4,18 @@
 // workdir (recording it as a step, with its output in logs/), and can replay
 // the run's commands as shell lines for a failure report.
 //
+// A command may replace its workdir behind the harness's back: with a
+// symbolic link to a folder elsewhere, or by renaming it away and making
+// another folder in its place. Later commands (which get the workdir's path
+// as their cwd and as CRASHPOINT_WORKDIR) and the harness's own checks would
+// then work in that other folder. So the workdir's identity (device and inode)
+// is taken when the run's folders are made, and before every command and
+// every check the workdir must still be that folder, not a link
+// (workdir_problem()); otherwise the command is not started, or the check
+// fails, with the reason. (All of a command's processes are dead before the
+// next starts, process.hpp, so none can swap it between the check and the
+// start.)
+//
 // A step's log files are written when something may read them: before a
 // command that gets CRASHPOINT_STATE (which names them), before a C++
 // assertion, and with the final state of a kept folder (write_state()). The
@@ -11,6 +23,8 @@
 // recycled, are never written: on ext4 creating a file was the largest part of
 // the harness's own time per run (docs/performance.md).
 #pragma once
+
+#include <sys/types.h>
 
 #include <atomic>
 #include <string>
@@ -59,6 +73,12 @@ class run_context {
   // timeout and the session's stop flag (check_budget.hpp).
   check_budget budget() const { return check_budget(timeout_, stop_); }
   std::vector<std::string> run_cpp(const std::string& name) const;
+  // Why the workdir is not the folder the harness made any more (a symbolic
+  // link, a file, another folder), or "" while it is, or is simply gone (the
+  // next command then says "working directory does not exist").
+  std::string workdir_problem() const;
+  // A trace file in the run's folder, read as trace_file.hpp says.
+  trace_summary read_trace(const fs::path& file, const trace_wants& wants = {}) const;
 
  private:
   void write_logs() const;
@@ -70,6 +90,8 @@ class run_context {
   const std::atomic<bool>* stop_;
   run_result& result_;
   run_dirs dirs_;
+  dev_t work_dev_ = 0;  // the workdir as the harness made it
+  ino_t work_ino_ = 0;
   std::chrono::milliseconds timeout_{};
   placeholder_values values_;
   clean_env clean_;

@@ -2,7 +2,6 @@
 #include "runner.hpp"
 
 #include <algorithm>
-#include <fstream>
 
 #include "assertions.hpp"
 #include "crash_check.hpp"
@@ -42,11 +41,6 @@ void fail(run_result& r, failure_kind kind, std::string reason) {
 
 std::string output_tail(const command_result& r) {
   return "stderr (last lines):\n" + tail_lines(r.err.text, 12, "  ");
-}
-
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 bool exited_zero(const command_result& r) {
@@ -102,10 +96,10 @@ bool run_crash(run_context& ctx, const run_spec& run, run_result& r) {
   const crash_step& crash = run.scen->crash;
   const command_result res =
       ctx.run("crash", crash.argv, ctx.arming_env(run.checkpoint, ctx.dirs().trace));
-  // Only the verdict needs the trace: kept in the result until the end of the
-  // session, the traces of an exploration would grow with the square of its points.
+  // Only the verdict needs the trace, and of it only whether an armed name fired.
+  const expected_crash expected = predict_crash(*run.target, crash, run.checkpoint);
   const crash_verdict v =
-      judge_crash(predict_crash(*run.target, crash, run.checkpoint), res, read_all(ctx.dirs().trace));
+      judge_crash(expected, res, ctx.read_trace(ctx.dirs().trace, trace_wants_for(expected)));
   if (v.outcome == crash_outcome::confirmed) return true;
   fail_crash(r, v, "crash command", res);
   return false;
@@ -128,7 +122,7 @@ bool run_recovery_crash(run_context& ctx, const run_spec& run, run_result& r) {
   command_result res;
   for (const command_check& step : recovery_steps(*run.scen)) {
     res = ctx.run("recover-crash", step.argv, env);
-    const crash_verdict v = judge_crash(expected, res, read_all(trace));
+    const crash_verdict v = judge_crash(expected, res, ctx.read_trace(trace, trace_wants_for(expected)));
     if (v.outcome == crash_outcome::confirmed) return true;
     if (v.outcome != crash_outcome::not_reached) {
       fail_crash(r, v, "recovery armed with `" + run.recovery_entry + "`", res);
@@ -163,16 +157,37 @@ bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const ch
     r.details.push_back(output_tail(res));
     return false;
   }
-  if (traced) r.recovery_trace = read_all(trace);
+  if (!traced) return true;
+  trace_summary reached = ctx.read_trace(trace);
+  if (!reached.problem.empty()) {
+    fail(r, failure_kind::recovery_failed, "recovery passed, but its trace cannot be used: " + reached.problem);
+    return false;
+  }
+  r.recovery_trace = std::move(reached.points);
   return true;
+}
+
+// Fails the run when the workdir is not the folder the harness made any more
+// (run_context.hpp): the harness's own checks must not read another folder.
+bool workdir_intact(const run_context& ctx, run_result& r, failure_kind kind, const std::string& before_what) {
+  const std::string problem = ctx.workdir_problem();
+  if (problem.empty()) return true;
+  fail(r, kind, "cannot " + before_what + ": " + problem);
+  return false;
 }
 
 // `idempotent = true`: a second recovery pass must leave the workdir as it was.
 bool run_recovery_again(run_context& ctx, const run_spec& run, run_result& r) {
+  if (!workdir_intact(ctx, r, failure_kind::recovery_failed, "snapshot the workdir before the second recovery")) {
+    return false;
+  }
   std::vector<std::string> changes;
   try {
     const tree_snapshot before = snapshot_tree(ctx.dirs().work, ".", ctx.budget());
     if (!run_recovery(ctx, run, r, "recover-again", false)) return false;
+    if (!workdir_intact(ctx, r, failure_kind::recovery_failed, "compare the workdir after the second recovery")) {
+      return false;
+    }
     changes = tree_differences(before, snapshot_tree(ctx.dirs().work, ".", ctx.budget()));
   } catch (const check_failed& e) {
     fail(r, failure_kind::harness_error,
@@ -196,6 +211,7 @@ std::vector<std::string> check_assertion(run_context& ctx, const assertion& a, c
     for (auto& p : problems) p = "command `" + command_text(r.steps.back().argv) + "` " + p;
     return problems;
   }
+  if (std::string problem = ctx.workdir_problem(); !problem.empty()) return {problem};
   const state_paths paths{ctx.dirs().work, sc.file.parent_path(), &before};
   if (a.file) return check_file(*a.file, paths, ctx.budget());
   if (a.glob) return check_glob(*a.glob, ctx.dirs().work, ctx.budget());
@@ -218,13 +234,16 @@ void run_assertions(run_context& ctx, const scenario& sc, const unchanged_snapsh
   }
 }
 
-// What each `unchanged` path holds just before the crash run, in memory.
-unchanged_snapshots snapshot_unchanged(const run_context& ctx, const scenario& sc) {
-  unchanged_snapshots out;
+// What each `unchanged` path holds just before the crash run, kept in `out`.
+bool snapshot_unchanged(const run_context& ctx, const scenario& sc, unchanged_snapshots& out,
+                        run_result& r) {
+  const auto unchanged = [](const assertion& a) { return a.file && a.file->unchanged; };
+  if (std::none_of(sc.asserts.begin(), sc.asserts.end(), unchanged)) return true;
+  if (!workdir_intact(ctx, r, failure_kind::setup_failed, "take the `unchanged` snapshots")) return false;
   for (const assertion& a : sc.asserts) {
     if (a.file && a.file->unchanged) snapshot_path(a.file->path, ctx.dirs().work, ctx.budget(), out);
   }
-  return out;
+  return true;
 }
 
 // The state setup just left, saved as the scenario's template when it allows
@@ -266,7 +285,8 @@ void run_phases(run_context& ctx, const temp_root& root, const run_spec& run,
                 const run_options& opts, run_result& r) {
   r.passed = true;
   if (!set_up(ctx, root, run, opts, r)) return;
-  const unchanged_snapshots before = snapshot_unchanged(ctx, *run.scen);
+  unchanged_snapshots before;
+  if (!snapshot_unchanged(ctx, *run.scen, before, r)) return;
   if (!run_crash(ctx, run, r)) return;
   if (!run.recovery_entry.empty() && !run_recovery_crash(ctx, run, r)) return;
   if (!run_recovery(ctx, run, r, "recover", opts.trace_recovery)) return;
@@ -279,7 +299,14 @@ void run_discovery(run_context& ctx, const run_spec& run, const run_options& opt
   if (!run_setup(ctx, *run.scen, r)) return;
   r.setup_state = save_setup(ctx, run, opts, r);
   const command_result res = ctx.run("discover", run.scen->crash.argv, ctx.arming_env("", ctx.dirs().trace));
-  r.trace = read_all(ctx.dirs().trace);
+  trace_summary reached = ctx.read_trace(ctx.dirs().trace);
+  r.trace = std::move(reached.points);
+  if (exited_zero(res) && !reached.problem.empty()) {
+    fail(r, failure_kind::discovery_failed,
+         "unarmed, the crash command `" + command_text(r.steps.back().argv) +
+             "` exited 0, but its trace cannot be used: " + reached.problem);
+    return;
+  }
   if (exited_zero(res)) return;
   fail(r, failure_kind::discovery_failed,
        "unarmed, the crash command `" + command_text(r.steps.back().argv) + "` ended with " +
@@ -327,13 +354,11 @@ run_result execute(const run_spec& run, const temp_root& root, const run_options
     fail(r, failure_kind::harness_error, std::string("cannot prepare the run: ") + e.what());
   }
   if (!kept(r, opts) && !r.run_dir.empty()) {
-    // Stopped: no run comes after this one to take the folder.
-    if (stopped(opts)) {
-      root.remove(r.run_dir);
-    } else {
-      root.recycle(r.run_dir);
-    }
-    r.run_dir.clear();
+    // Stopped: no run comes after this one to take the folder. A folder that
+    // could not be removed (a mount the harness may not detach, say) stays
+    // listed as the run's folder; the root warned about it.
+    const bool gone = stopped(opts) ? root.remove(r.run_dir) : root.recycle(r.run_dir);
+    if (gone) r.run_dir.clear();
   }
   r.duration = clock::now() - start;
   return r;

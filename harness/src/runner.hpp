@@ -21,6 +21,7 @@
 
 #include "process.hpp"
 #include "run_plan.hpp"
+#include "trace_file.hpp"
 #include "workdir.hpp"
 
 namespace crashpoint::harness {
@@ -65,8 +66,8 @@ struct run_result {
   std::string reproduce;             // shell commands that replay the run by hand
   fs::path run_dir;                  // kept, or empty when removed
   std::chrono::nanoseconds duration{};
-  std::string trace;           // the traced command's trace: discovery runs only
-  std::string recovery_trace;  // recovery's trace, with run_options::trace_recovery
+  std::vector<crash_point> trace;           // what the traced command reached: discovery runs only
+  std::vector<crash_point> recovery_trace;  // what recovery reached, with run_options::trace_recovery
   // The state after setup, saved for the scenario's other runs: discovery and
   // setup-only runs given a template store, when it could be saved.
   std::shared_ptr<const setup_template> setup_state;

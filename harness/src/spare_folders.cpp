@@ -108,17 +108,22 @@ void spare_folders::note_fresh(int run_fd, int work_fd) {
   if (!fresh_ && run && sub) fresh_ = fresh_look{*run, *sub};
 }
 
-bool spare_folders::park(const std::string& name) {
+spare_folders::parked spare_folders::park(const std::string& name, dirfd::removal_report* left) {
   const auto look = fresh();
-  if (!look) return false;
+  if (!look) return parked::not_a_spare;
   const auto spare = rename_to_spare(name);
-  if (!spare) return false;
+  if (!spare) return parked::not_a_spare;
   // Emptied right away in any case, so that no more of a run's data waits
   // on the disk than before recycling.
   const bool quiet = no_process_can_be_inside();
   if (!renew(*spare, *look)) {
-    remove_entry(root_fd_, spare->c_str());
-    return true;
+    if (remove_entry(root_fd_, spare->c_str(), left)) return parked::removed;
+    // Back under the run's name, where the user will look for it.
+    if (::renameat2(root_fd_, spare->c_str(), root_fd_, name.c_str(), RENAME_NOREPLACE) != 0 &&
+        left != nullptr) {
+      left->add("left as " + *spare);
+    }
+    return parked::left;
   }
   std::string too_many;
   {
@@ -133,9 +138,9 @@ bool spare_folders::park(const std::string& name) {
       }
     }
   }
-  if (!too_many.empty()) remove_entry(root_fd_, too_many.c_str());
+  if (!too_many.empty()) drop(too_many);
   settle();
-  return true;
+  return parked::yes;
 }
 
 bool spare_folders::reuse_as(const std::string& name) {
@@ -148,7 +153,7 @@ bool spare_folders::reuse_as(const std::string& name) {
     ready_.pop_back();
   }
   if (::renameat2(root_fd_, spare.c_str(), root_fd_, name.c_str(), RENAME_NOREPLACE) == 0) return true;
-  remove_entry(root_fd_, spare.c_str());
+  drop(spare);
   return false;
 }
 
@@ -160,7 +165,12 @@ void spare_folders::drop_all() {
     for (std::string& s : ready_) all.push_back(std::move(s));
     ready_.clear();
   }
-  for (const std::string& s : all) remove_entry(root_fd_, s.c_str());
+  for (const std::string& s : all) drop(s);
+}
+
+void spare_folders::drop(const std::string& spare) const {
+  dirfd::removal_report left;
+  if (!remove_entry(root_fd_, spare.c_str(), &left) && warn_) warn_(spare, left);
 }
 
 std::optional<spare_folders::fresh_look> spare_folders::fresh() const {
@@ -200,7 +210,7 @@ void spare_folders::settle() {
       const std::lock_guard lock(mutex_);
       ready_.push_back(spare);
     } else {
-      remove_entry(root_fd_, spare.c_str());
+      drop(spare);
     }
   }
 }
@@ -210,17 +220,21 @@ bool spare_folders::renew(const std::string& spare, const fresh_look& look) cons
   if (!run) return false;
   const auto entries = list(run.get());
   if (!entries) return false;
+  // A mount point anywhere: a target ran as root and mounted something here;
+  // the folder is removed rather than trusted again.
+  dirfd::removal_report seen;
   bool ok = true;
   for (const dir_entry& e : *entries) {
-    if (!is_run_subdir(e.name)) ok = remove_entry(run.get(), e.name.c_str()) && ok;
+    if (!is_run_subdir(e.name)) ok = remove_entry(run.get(), e.name.c_str(), &seen) && ok;
   }
   for (const char* sub : run_subdirs) {
-    if (!ok) return false;
-    // O_NOFOLLOW and O_DIRECTORY: a link or a file in its place fails here.
+    if (!ok || seen.met_mount) return false;
+    // O_NOFOLLOW and O_DIRECTORY: a link or a file in its place fails here,
+    // and so does a mount point (EXDEV).
     const unique_fd dir = open_dir(run.get(), sub);
-    ok = dir && dirfd::remove_all_below(dir.get()) && make_like(dir.get(), look.sub);
+    ok = dir && dirfd::remove_all_below(dir.get(), &seen) && make_like(dir.get(), look.sub);
   }
-  return ok && make_like(run.get(), look.run);
+  return ok && !seen.met_mount && make_like(run.get(), look.run);
 }
 
 }  // namespace crashpoint::harness

@@ -3,9 +3,9 @@
 // exactly like a fresh run folder, and handed to the next run. Internal to
 // workdir.cpp.
 //
-//   spare_folders spares(root_fd);
+//   spare_folders spares(root_fd, warn);      // warn(name, report): a spare that could not be removed
 //   spares.note_fresh(run_fd, work_fd);       // once, from a folder no target has touched
-//   spares.park("0003-deposit@x");             // after the run: emptied, or removed
+//   spares.park("0003-deposit@x", &left);      // after the run: emptied, or removed
 //   spares.reuse_as("0004-deposit@y");         // before the next: true if renamed
 //   spares.drop_all();                         // at the end of the session
 #pragma once
@@ -16,10 +16,13 @@
 #include <atomic>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "dir_fd.hpp"
 
 namespace crashpoint::harness {
 
@@ -40,10 +43,14 @@ struct dir_identity {
 // The parked run folders, by name in the root, all emptied already: `ready`
 // ones can be reused; `pending` ones were parked while some process could
 // still be inside (and write into them again), so they are emptied once more
-// when none can be any more, and become ready then.
+// when none can be any more, and become ready then. A folder in which a mount
+// point was found is never reused: it is removed (the mount detached first).
 class spare_folders {
  public:
-  explicit spare_folders(int root_fd) : root_fd_(root_fd) {}
+  // `warn` is told of a parked folder (by its name in the root) that could
+  // not be removed, and why.
+  using warning = std::function<void(const std::string& name, const dirfd::removal_report&)>;
+  spare_folders(int root_fd, warning warn) : root_fd_(root_fd), warn_(std::move(warn)) {}
 
   // Whether a folder given to park() can be made like new.
   bool can_recycle() const;
@@ -51,10 +58,13 @@ class spare_folders {
   // Remembers how the first fresh run folder `run_fd` and its workdir `work_fd` look.
   void note_fresh(int run_fd, int work_fd);
 
-  // Renames the run folder `name` to a spare name, empties it and parks it,
-  // or removes it when it cannot be made like new. False when it is not a
-  // directory or cannot be renamed (then it is left as it is).
-  bool park(const std::string& name);
+  enum class parked { yes, removed, left, not_a_spare };
+  // Renames the run folder `name` to a spare name, empties it and parks it
+  // (yes), or removes it when it cannot be made like new (removed). `left`:
+  // it could not be removed either, and is back under its name, with `*left`
+  // saying why. `not_a_spare`: it is not a directory or cannot be renamed (and
+  // is left as it is).
+  parked park(const std::string& name, dirfd::removal_report* left);
 
   // Renames a ready spare (settling the pending ones first if none is) to
   // `name`. False when there is none or it cannot be renamed.
@@ -82,10 +92,14 @@ class spare_folders {
 
   // Empties the parked folder `spare` down to its four empty directories and
   // gives them and it back the look of a fresh run folder. False when that
-  // fails in any way (the caller then removes it).
+  // fails in any way, or a mount point was found in it (the caller then
+  // removes it).
   bool renew(const std::string& spare, const fresh_look& look) const;
+  // Removes the parked folder `spare`, warning when it cannot.
+  void drop(const std::string& spare) const;
 
   const int root_fd_;
+  const warning warn_;
   mutable std::mutex mutex_;
   std::optional<fresh_look> fresh_;
   std::deque<std::string> pending_;

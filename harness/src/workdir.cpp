@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -73,6 +75,12 @@ struct stat stat_of(int fd) {
 
 bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
 
+// What a removal left: said on stderr, since nothing else would show it.
+void warn_left(const fs::path& what, const dirfd::removal_report& left) {
+  const std::string why = left.text();
+  fmt::print(stderr, "crashpoint: warning: could not remove {}{}{}\n", what.string(), why.empty() ? "" : ": ", why);
+}
+
 [[noreturn]] void throw_errno(const std::string& what) {
   throw std::system_error(errno, std::generic_category(), what);
 }
@@ -96,7 +104,10 @@ temp_root::temp_root() {
     errno = err;
     throw_errno("cannot open " + root_.string());
   }
-  spares_ = std::make_unique<spare_folders>(root_fd_);
+  spares_ = std::make_unique<spare_folders>(
+      root_fd_, [root = root_](const std::string& name, const dirfd::removal_report& left) {
+        warn_left(root / name, left);
+      });
 }
 
 temp_root::~temp_root() {
@@ -153,15 +164,26 @@ bool temp_root::remove(const fs::path& p) const {
   const auto parts = components_inside(root_, p);
   if (!parts) return false;
   const unique_fd parent = open_parent(root_fd_, *parts);
-  if (!parent) return errno == ENOENT;
-  return remove_entry(parent.get(), parts->back().c_str());
+  dirfd::removal_report left;
+  if (!parent && errno == EXDEV) left.add("a folder on the way is a mount point");
+  if (!parent && errno != EXDEV) return errno == ENOENT;
+  if (parent && remove_entry(parent.get(), parts->back().c_str(), &left)) return true;
+  warn_left(p, left);
+  return false;
 }
 
 bool temp_root::recycle(const fs::path& run_dir) const {
   const auto parts = components_inside(root_, run_dir);
   if (!parts || parts->size() != 1 || !spares_->can_recycle()) return remove(run_dir);
   make_accessible(root_fd_);
-  return spares_->park(parts->front()) || remove(run_dir);
+  dirfd::removal_report left;
+  switch (spares_->park(parts->front(), &left)) {
+    case spare_folders::parked::yes:
+    case spare_folders::parked::removed: return true;
+    case spare_folders::parked::left: warn_left(run_dir, left); return false;
+    case spare_folders::parked::not_a_spare: break;
+  }
+  return remove(run_dir);
 }
 
 void temp_root::remove_if_empty() const {
@@ -172,7 +194,12 @@ void temp_root::remove_if_empty() const {
   // Only if the name still means our root: a target may have put something else there.
   struct stat at_name {};
   if (::fstatat(parent_fd_, name_.c_str(), &at_name, AT_SYMLINK_NOFOLLOW) != 0) return;
-  if (same_file(at_name, stat_of(root_fd_))) ::unlinkat(parent_fd_, name_.c_str(), AT_REMOVEDIR);
+  if (same_file(at_name, stat_of(root_fd_))) {
+    ::unlinkat(parent_fd_, name_.c_str(), AT_REMOVEDIR);
+  } else {
+    fmt::print(stderr, "crashpoint: warning: left {}: that name now leads to another folder "
+               "(a target moved, replaced or mounted over it)\n", root_.string());
+  }
 }
 
 bool temp_root::write_file(const fs::path& file, std::string_view text) const {
@@ -211,6 +238,18 @@ bool temp_root::copy_folder(const fs::path& from, const fs::path& to, std::strin
     return false;
   }
   return dirfd::copy_below(source.get(), target.get(), error);
+}
+
+unique_fd temp_root::open_for_reading(const fs::path& file) const {
+  const auto parts = components_inside(root_, file);
+  if (!parts) {
+    errno = EPERM;
+    return {};
+  }
+  const unique_fd parent = open_parent(root_fd_, *parts);
+  if (!parent) return {};
+  return unique_fd(::openat(parent.get(), parts->back().c_str(),
+                            O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC));
 }
 
 void copy_fixture(const fs::path& from, const fs::path& to) {

@@ -19,6 +19,10 @@
 //   - walks from a descriptor of the root opened when it was created, one
 //     component at a time with O_NOFOLLOW, so neither a symbolic link planted
 //     on the way nor a root renamed or replaced meanwhile can lead it outside;
+//   - never crosses a mount point (a target running as root may bind-mount
+//     any folder into its workdir): a removal detaches the mount instead, or
+//     leaves it and says so on stderr (dir_fd.hpp); a folder it could not
+//     remove stays, and remove() and recycle() return false;
 //   - gives the harness's own directories back the owner's rwx bits it needs
 //     (through the descriptor, never through a name).
 //
@@ -38,10 +42,10 @@
 //     one of the four, or an incomplete emptying: the folder is removed
 //     instead, and the next run gets a fresh one;
 //   - a folder is reused only once no process can still be inside it: one
-//     that outlived its run (a daemon the orphan sweep has not killed yet
-//     because another run's command was running when it started,
-//     orphan_reaper.hpp) could otherwise write into the next run's workdir
-//     through its working directory. The harness is a child subreaper, so every
+//     that outlived its run (none should: each command's leftovers are killed
+//     when it ends, orphan_reaper.hpp; this does not rely on it) could
+//     otherwise write into the next run's workdir through its working
+//     directory. The harness is a child subreaper, so every
 //     such process descends from one of its children. A folder is emptied as
 //     soon as its run ends; if the harness has a child then, the folder waits,
 //     and is emptied again and reused once the harness is seen with no child
@@ -62,6 +66,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "dir_fd.hpp"
 
 namespace crashpoint::harness {
 
@@ -119,6 +125,12 @@ class temp_root {
   // unlinked first, and no symbolic link is followed on the way. False (and
   // nothing written) when refused or when it cannot be written.
   bool write_file(const fs::path& file, std::string_view text) const;
+
+  // Opens the file `file` strictly inside the root for reading, walking as
+  // remove() does (no symbolic link followed, the last component included:
+  // ELOOP; no mount point crossed: EXDEV), with O_NONBLOCK, so that a FIFO
+  // there cannot make the harness wait. Empty, with errno, on failure.
+  dirfd::unique_fd open_for_reading(const fs::path& file) const;
 
  private:
   fs::path root_;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 namespace crashpoint::detail {
@@ -46,6 +47,52 @@ void trace_writer::record(point_kind kind, std::uint64_t hit, std::string_view o
   line += name;
   line += '\n';
   write_all(fd_, line);
+}
+
+namespace {
+
+// The text up to the next space, removed from `rest` with that space.
+std::string_view next_field(std::string_view& rest) noexcept {
+  const std::size_t space = rest.find(' ');
+  if (space == std::string_view::npos) {
+    const std::string_view all = rest;
+    rest = {};
+    return all;
+  }
+  const std::string_view field = rest.substr(0, space);
+  rest.remove_prefix(space + 1);
+  return field;
+}
+
+bool parse_number(std::string_view text, std::uint64_t& out) noexcept {
+  const char* end = text.data() + text.size();
+  const auto result = std::from_chars(text.data(), end, out);
+  return !text.empty() && result.ec == std::errc() && result.ptr == end;
+}
+
+}  // namespace
+
+bool trace_line::fired() const noexcept {
+  return outcome != "pass" && outcome != "misconfigured" && outcome.substr(0, 6) != "sleep(";
+}
+
+std::optional<trace_line> parse_trace_line(std::string_view line) noexcept {
+  trace_line out;
+  std::string_view rest = line;
+  if (!parse_number(next_field(rest), out.pid)) return std::nullopt;
+  const std::string_view kind = next_field(rest);
+  if (kind == "panic") {
+    out.kind = point_kind::panic;
+  } else if (kind == "fail") {
+    out.kind = point_kind::fail;
+  } else {
+    return std::nullopt;
+  }
+  if (!parse_number(next_field(rest), out.hit)) return std::nullopt;
+  out.outcome = next_field(rest);
+  out.name = rest;
+  if (out.outcome.empty() || out.name.empty()) return std::nullopt;
+  return out;
 }
 
 }  // namespace crashpoint::detail

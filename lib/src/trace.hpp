@@ -12,10 +12,14 @@
 // 1; OUTCOME is `pass` (not fired), the action that fired (`abort`, `kill`,
 // `exit(3)`, `throw`, `error`, `sleep(10)`), or `misconfigured`. NAME is last
 // so that it may hold any character but a newline.
+//
+// trace_writer writes these lines; parse_trace_line is the one reader of them
+// (the harness reads traces with it), so the two sides share this file.
 #pragma once
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -41,6 +45,23 @@ class trace_writer {
   std::mutex mutex_;
   std::unordered_map<std::string, std::uint64_t> hits_;
 };
+
+// One line of a trace, parsed. The views point into the line given.
+struct trace_line {
+  std::uint64_t pid = 0;
+  point_kind kind = point_kind::panic;
+  std::uint64_t hit = 0;
+  std::string_view outcome;
+  std::string_view name;
+  // Whether the checkpoint fired: an outcome other than `pass`,
+  // `misconfigured` or a `sleep(MS)` (which returns as if it had not).
+  bool fired() const noexcept;
+};
+
+// Parses one line, without its newline, as trace_writer::record writes it:
+// `PID KIND HIT OUTCOME NAME`, single spaces, NAME the (non-empty) rest.
+// Nothing for anything else.
+std::optional<trace_line> parse_trace_line(std::string_view line) noexcept;
 
 // Writes all of `text` to `fd`, retrying on EINTR and short writes. One call
 // to write(2) in the normal case: that is what keeps lines whole.

@@ -21,7 +21,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <optional>
+#include <sstream>
 
 #include "suite_builder.hpp"
 
@@ -52,6 +55,20 @@ inline std::vector<pid_t> pids_in(const std::string& text) {
 
 // Gone: no such process any more (not even a zombie nobody reaped).
 inline bool is_gone(pid_t pid) { return ::kill(pid, 0) == -1 && errno == ESRCH; }
+
+// The parent of a process (from /proc/PID/stat), or -1. A command's parent is
+// the harness's shepherd for it, whose parent is the harness.
+inline pid_t parent_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const auto paren = stat.rfind(')');
+  if (paren == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(paren + 1));
+  std::string state;
+  long ppid = -1;
+  fields >> state >> ppid;
+  return static_cast<pid_t>(ppid);
+}
 
 // Gives the owner rwx back on every folder below `dir`, so that a test can
 // remove what a target chmodded.

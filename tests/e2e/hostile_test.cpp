@@ -101,6 +101,32 @@ TEST_CASE("hostile: one run's daemon survives while another run's command ends (
   check_nothing_alive(s, r);
 }
 
+// A crashed command's daemon must be dead before its recovery starts, at any
+// -j: it could otherwise write into the workdir under recovery's feet, and
+// the verdict would depend on -j (the run passes at -j 1 and failed at -j 2
+// while the sweep spared orphans that another running command might own).
+TEST_CASE("hostile: a crashed command's daemon is killed before its recovery, at -j 1 and at -j 2 beside a busy run") {
+  const int jobs = GENERATE(1, 2);
+  INFO("-j " << jobs);
+  hostile_suite s(hostile_target("hostile_recovery_daemon"));
+  // Recovery: the same command unarmed, which pokes the daemon if it lives.
+  s.add("b_owner.toml", crash_at_point(R"(["{target}", "owner"])"));
+  ready_fifo busy_runs(s.area() / "busy-runs"), owner_recovered(s.area() / "owner-recovered");
+  env_vars env;
+  if (jobs == 2) {
+    // a_busy's crash command runs from before the daemon starts until owner's
+    // recovery has ended.
+    s.add("a_busy.toml", crash_at_point(R"(["{target}", "busy"])"));
+    env = {{"HOSTILE_FIFO_A", busy_runs.path().string()}, {"HOSTILE_FIFO_B", owner_recovered.path().string()}};
+  }
+  const observed_run r = s.observe({"run", ".", "-j", std::to_string(jobs), "--timeout", "30s"}, env);
+  INFO(shown(r.result));
+  CHECK(exited_with(r.result, 0));
+  CHECK_THAT(r.result.out.text, Contains("PASS  b_owner  hostile_point  ("));
+  CHECK_THAT(r.result.out.text, !Contains("wrote into the workdir"));
+  check_nothing_alive(s, r);
+}
+
 TEST_CASE("hostile: gigabytes of output keep the harness under 100 MB and the crash message is found") {
   hostile_suite s(hostile_target("hostile_flood"));
   // 1 GiB on each stream, then the crash message as the last line of stderr.

@@ -259,14 +259,15 @@ TEST_CASE("reports: markup, control characters and bad UTF-8 are escaped or repl
 }
 
 TEST_CASE("reports: an interrupted run writes the completed runs and says it was interrupted") {
-  // a_first passes; b_stops's setup sends SIGTERM to the harness (its parent)
-  // and hangs until the harness kills it, so the stop is certain to come first.
+  // a_first passes; b_stops's setup sends SIGTERM to the harness (the parent
+  // of its parent, its shepherd) and hangs until the harness kills it, so the
+  // stop is certain to come first.
   e2e_suite s(store_suite());
   s.add("a_first.toml", store_scenario("store_after_tmp"));
   s.add("b_stops.toml", R"(checkpoints = ["store_after_tmp", "store_after_meta"]
 timeout = "60s"
 [setup]
-steps = [["sh", "-c", "kill -TERM \"$PPID\"; exec \"$0\"", ")" +
+steps = [["sh", "-c", "kill -TERM \"$(cut -d ' ' -f 4 /proc/$PPID/stat)\"; exec \"$0\"", ")" +
                              fixture("proc_hang").string() + R"("]]
 [crash]
 command = ["{target}", "set", "7"]
@@ -313,7 +314,7 @@ TEST_CASE("reports: interrupted before any run completed, JUnit still holds one 
   s.add("stops.toml", R"(checkpoints = ["store_after_tmp"]
 timeout = "60s"
 [setup]
-steps = [["sh", "-c", "kill -INT \"$PPID\"; exec \"$0\"", ")" +
+steps = [["sh", "-c", "kill -INT \"$(cut -d ' ' -f 4 /proc/$PPID/stat)\"; exec \"$0\"", ")" +
                           fixture("proc_hang").string() + R"("]]
 [crash]
 command = ["{target}", "set", "7"]

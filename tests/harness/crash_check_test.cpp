@@ -21,6 +21,7 @@ command_result ended(exit_status::kind k, int code_or_signal, std::string err) {
 }
 
 const std::string msg_a = "CRASHPOINT: crashing at checkpoint `a` (intentional)\n";
+const trace_summary no_trace;  // the target wrote none
 
 }  // namespace
 
@@ -68,27 +69,27 @@ TEST_CASE("expect = error uses the fail message") {
 
 TEST_CASE("the right end with the message, and no trace, is confirmed") {
   const auto e = predict_crash(default_suite(), {}, "a");
-  const auto v = judge_crash(e, ended(exit_status::kind::signaled, SIGABRT, "log\n" + msg_a), "");
+  const auto v = judge_crash(e, ended(exit_status::kind::signaled, SIGABRT, "log\n" + msg_a), no_trace);
   CHECK(v.outcome == crash_outcome::confirmed);
   CHECK(v.fired == "a");
 }
 
 TEST_CASE("exit 0 without the message is a checkpoint not reached") {
   const auto e = predict_crash(default_suite(), {}, "a");
-  CHECK(judge_crash(e, ended(exit_status::kind::exited, 0, ""), "").outcome ==
+  CHECK(judge_crash(e, ended(exit_status::kind::exited, 0, ""), no_trace).outcome ==
         crash_outcome::not_reached);
 }
 
 TEST_CASE("another end without the message crashed elsewhere") {
   const auto e = predict_crash(default_suite(), {}, "a");
-  const auto v = judge_crash(e, ended(exit_status::kind::signaled, SIGSEGV, "boom\n"), "");
+  const auto v = judge_crash(e, ended(exit_status::kind::signaled, SIGSEGV, "boom\n"), no_trace);
   CHECK(v.outcome == crash_outcome::crashed_elsewhere);
   CHECK_THAT(v.detail, Catch::Contains("signal SIGSEGV") && Catch::Contains("no such message"));
 }
 
 TEST_CASE("the message with another end is a wrong end") {
   const auto e = predict_crash(default_suite(), {}, "a");
-  const auto v = judge_crash(e, ended(exit_status::kind::exited, 1, msg_a), "");
+  const auto v = judge_crash(e, ended(exit_status::kind::exited, 1, msg_a), no_trace);
   CHECK(v.outcome == crash_outcome::wrong_end);
   CHECK_THAT(v.detail, Catch::Contains("expected signal SIGABRT") && Catch::Contains("exit 1"));
 }
@@ -96,9 +97,21 @@ TEST_CASE("the message with another end is a wrong end") {
 TEST_CASE("a trace that shows no armed checkpoint firing refutes the message") {
   const auto e = predict_crash(default_suite(), {}, "a");
   const auto r = ended(exit_status::kind::signaled, SIGABRT, msg_a);
-  CHECK(judge_crash(e, r, "12 panic 1 pass a\n").outcome == crash_outcome::crashed_elsewhere);
-  CHECK(judge_crash(e, r, "12 panic 1 pass a\n12 panic 2 abort a\n").outcome ==
+  CHECK(judge_crash(e, r, summarize_trace("12 panic 1 pass a\n")).outcome == crash_outcome::crashed_elsewhere);
+  CHECK(judge_crash(e, r, summarize_trace("12 panic 1 pass a\n12 panic 2 abort a\n")).outcome ==
         crash_outcome::confirmed);
+  // What read_trace gives for a crash: the armed names' firing only.
+  CHECK(judge_crash(e, r, summarize_trace("12 panic 1 abort b\n", trace_wants_for(e))).outcome ==
+        crash_outcome::crashed_elsewhere);
+}
+
+TEST_CASE("a trace that cannot be used fails the crash, saying why") {
+  const auto e = predict_crash(default_suite(), {}, "a");
+  trace_summary fifo;
+  fifo.problem = "the trace /r/trace is a FIFO, not a regular file";
+  const auto v = judge_crash(e, ended(exit_status::kind::signaled, SIGABRT, msg_a), fifo);
+  CHECK(v.outcome == crash_outcome::crashed_elsewhere);
+  CHECK(v.detail == "the trace /r/trace is a FIFO, not a regular file: the crash cannot be confirmed");
 }
 
 TEST_CASE("a fail point must exit non-zero, not by a signal") {
@@ -106,9 +119,9 @@ TEST_CASE("a fail point must exit non-zero, not by a signal") {
   crash.expect = expectation::error;
   const auto e = predict_crash(default_suite(), crash, "a");
   const std::string msg = "CRASHPOINT: failing at checkpoint `a` (intentional)\n";
-  CHECK(judge_crash(e, ended(exit_status::kind::exited, 1, msg), "").outcome == crash_outcome::confirmed);
-  CHECK(judge_crash(e, ended(exit_status::kind::signaled, SIGABRT, msg), "").outcome == crash_outcome::wrong_end);
-  CHECK(judge_crash(e, ended(exit_status::kind::exited, 0, msg), "").outcome == crash_outcome::wrong_end);
+  CHECK(judge_crash(e, ended(exit_status::kind::exited, 1, msg), no_trace).outcome == crash_outcome::confirmed);
+  CHECK(judge_crash(e, ended(exit_status::kind::signaled, SIGABRT, msg), no_trace).outcome == crash_outcome::wrong_end);
+  CHECK(judge_crash(e, ended(exit_status::kind::exited, 0, msg), no_trace).outcome == crash_outcome::wrong_end);
 }
 
 TEST_CASE("end conditions match exactly, and any means any non-zero end") {

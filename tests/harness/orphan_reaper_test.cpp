@@ -1,5 +1,5 @@
 // orphan_reaper_test.cpp: listing this process's children both ways, and
-// which of them kill_orphans() ends, defers or leaves alone. The children
+// which of them kill_orphans() ends or leaves alone. The children
 // here are forked directly (they wait in pause()), standing for orphans a
 // target left behind; the end-to-end cases are in tests/e2e/hostile_test.cpp.
 #include <sys/wait.h>
@@ -71,51 +71,30 @@ TEST_CASE("orphan reaper: children are listed alike from the children files and 
   end(b);
 }
 
-TEST_CASE("orphan reaper: with nothing running, every child out of our group is killed and reaped") {
+TEST_CASE("orphan reaper: every child out of our group is killed and reaped, a zombie too") {
   const pid_t in_group = waiting_child(group::own);
   const pid_t other_group = waiting_child(group::new_group);
   const pid_t other_session = waiting_child(group::new_session);
-  const orphan_count n = kill_orphans({});
-  CHECK(n.killed == 2);
-  CHECK(n.deferred == 0);
-  CHECK(::kill(other_group, 0) == -1);  // reaped: no zombie left either
-  CHECK(::kill(other_session, 0) == -1);
-  CHECK(still_our_child(in_group));     // the embedding program's own child
-  end(in_group);
-}
-
-TEST_CASE("orphan reaper: a process that may be a running command's is deferred, a zombie is not") {
-  const pid_t alive = waiting_child(group::new_session);
   const pid_t dead = waiting_child(group::new_session);
   ::kill(dead, SIGKILL);
   // A zombie is readable in /proc until reaped: wait for it to be one.
   siginfo_t info{};
   REQUIRE(::waitid(P_PID, static_cast<id_t>(dead), &info, WEXITED | WNOWAIT) == 0);
-
-  SECTION("a command that started before it is running: it may be that command's") {
-    const orphan_count n = kill_orphans({{::getpid(), 0}});
-    CHECK(n.killed == 1);  // the zombie
-    CHECK(n.deferred == 1);
-    CHECK(still_our_child(alive));
-    end(alive);
-  }
-  SECTION("every running command started after it: it cannot be theirs") {
-    const auto alive_start = process_start_ticks(alive);
-    REQUIRE(alive_start);
-    const orphan_count n = kill_orphans({{::getpid(), *alive_start + 1}});
-    CHECK(n.killed == 2);
-    CHECK(n.deferred == 0);
-    CHECK(::kill(alive, 0) == -1);
-  }
+  CHECK(kill_orphans({}) == 3);
+  CHECK(::kill(other_group, 0) == -1);  // reaped: no zombie left either
+  CHECK(::kill(other_session, 0) == -1);
   CHECK(::kill(dead, 0) == -1);
+  CHECK(still_our_child(in_group));     // the embedding program's own child
+  end(in_group);
 }
 
-TEST_CASE("orphan reaper: a running command's own child is never touched") {
+// Each running command's leftovers stay with its shepherd (clone_spawn.hpp):
+// any other child is a finished command's, and goes at once.
+TEST_CASE("orphan reaper: a running command's shepherd is never touched, any other child goes at once") {
   const pid_t running = waiting_child(group::new_group);
-  const auto start = process_start_ticks(running);
-  REQUIRE(start);
-  const orphan_count n = kill_orphans({{running, *start}});
-  CHECK(n.killed == 0);
+  const pid_t orphan = waiting_child(group::new_session);  // started after `running`
+  CHECK(kill_orphans({running}) == 1);
+  CHECK(::kill(orphan, 0) == -1);
   CHECK(still_our_child(running));
   end(running);
 }

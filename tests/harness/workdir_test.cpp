@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "mounts.hpp"
 #include "orphan_reaper.hpp"
 #include "spawn.hpp"
 #include "workdir.hpp"
@@ -410,4 +411,67 @@ TEST_CASE_METHOD(recycling_root, "workdir: a run folder is not reused while a pr
   CHECK(first_dir.is(third.dir));  // now nothing can be inside it
   check_like_new(third, fresh_modes);
   ::close(daemon_cwd);
+}
+
+// ---------------------------------------------------------------- mounts
+
+// Root can bind-mount a folder from outside into a run folder: removing or
+// recycling the run folder must detach it, never empty what is mounted.
+TEST_CASE_METHOD(recycling_root, "workdir: a mount point in a run folder is detached, never emptied, and the folder is not reused") {
+  using crashpoint::test::bind_mount;
+  if (!crashpoint::test::bind_mount_permitted()) {
+    WARN("skipped: this process may not bind-mount (not root, or forbidden here)");
+    return;
+  }
+  const outside_folder outside;
+  const crashpoint::test::mount_guard guard(area.path());
+  const auto first = root.make_run_dirs(0, "first");
+  const held_dir first_dir(first.dir);
+  write(first.work / "data", "the run's data");
+
+  SECTION("a folder mounted on a folder in the workdir") {
+    fs::create_directory(first.work / "sub");
+    REQUIRE(bind_mount(outside.path, first.work / "sub"));
+  }
+  SECTION("on the workdir itself, twice (stacked)") {
+    REQUIRE(bind_mount(outside.path, first.work));
+    REQUIRE(bind_mount(outside.path / "sub", first.work));
+  }
+  SECTION("a file mounted on a file") {
+    write(first.tmp / "f", "");
+    REQUIRE(bind_mount(outside.path / "precious.txt", first.tmp / "f"));
+  }
+  SECTION("deep in the tree, below 70 folders") {
+    fs::path deep = first.work;
+    for (int i = 0; i < 70; ++i) deep /= "d";
+    fs::create_directories(deep);
+    REQUIRE(bind_mount(outside.path, deep));
+  }
+  CHECK(root.recycle(first.dir));
+  CHECK(outside.intact());
+  CHECK(crashpoint::test::mounts_below(area.path()).empty());
+  CHECK(fs::is_empty(root.path()));  // removed, not parked
+
+  const auto second = root.make_run_dirs(1, "second");
+  CHECK_FALSE(first_dir.is(second.dir));
+  CHECK(root.remove(second.dir));
+  CHECK(outside.intact());
+}
+
+TEST_CASE("workdir: remove detaches a mount point instead of removing through it") {
+  if (!crashpoint::test::bind_mount_permitted()) {
+    WARN("skipped: this process may not bind-mount (not root, or forbidden here)");
+    return;
+  }
+  const temp_dir area;
+  const scoped_tmpdir tmp(area.path());
+  const temp_root root;
+  const outside_folder outside;
+  const crashpoint::test::mount_guard guard(area.path());
+  const auto run = root.make_run_dirs(0, "mounted");
+  REQUIRE(crashpoint::test::bind_mount(outside.path, run.dir));  // on the run folder itself
+  CHECK(root.remove(run.dir));
+  CHECK(outside.intact());
+  CHECK_FALSE(fs::exists(run.dir));
+  CHECK(crashpoint::test::mounts_below(area.path()).empty());
 }

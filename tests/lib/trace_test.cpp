@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "spawn.hpp"
+#include "trace.hpp"  // parse_trace_line, the reader the harness uses
 
 using namespace crashpoint::test;
 
@@ -98,4 +99,50 @@ TEST_CASE("an unopenable trace file is reported and the program still runs") {
   CHECK(exited_with(r, 0));
   CHECK(r.err.text ==
         "CRASHPOINT_TRACE: cannot open `/nonexistent-dir/trace`: No such file or directory\n");
+}
+
+TEST_CASE("parse_trace_line reads back every line the library writes") {
+  temp_dir dir;
+  const auto trace = dir / "trace";
+  const auto r = spawn(fixture("checkpoint_actions"),
+                       {"panic", "a", "fail", "b", "panic", "a", "panic", "a"},
+                       {{"CRASHPOINT", "b,a@3=exit(4)"}, {"CRASHPOINT_TRACE", trace.string()}});
+  REQUIRE(exited_with(r, 4));
+  const auto lines = read_lines(trace);
+  REQUIRE(lines.size() == 4);
+  using crashpoint::detail::parse_trace_line;
+  using crashpoint::detail::point_kind;
+  const auto first = parse_trace_line(lines[0]);
+  REQUIRE(first);
+  CHECK(first->pid > 0);
+  CHECK(first->kind == point_kind::panic);
+  CHECK(first->hit == 1);
+  CHECK(first->outcome == "pass");
+  CHECK(first->name == "a");
+  CHECK_FALSE(first->fired());
+  const auto fail = parse_trace_line(lines[1]);
+  REQUIRE(fail);
+  CHECK(fail->kind == point_kind::fail);
+  CHECK(fail->outcome == "error");
+  CHECK(fail->fired());
+  const auto last = parse_trace_line(lines[3]);
+  REQUIRE(last);
+  CHECK(last->hit == 3);
+  CHECK(last->outcome == "exit(4)");
+  CHECK(last->fired());
+}
+
+TEST_CASE("parse_trace_line: a name keeps its spaces; anything else is no trace line") {
+  using crashpoint::detail::parse_trace_line;
+  const auto spaced = parse_trace_line("7 panic 2 sleep(10) a name with spaces");
+  REQUIRE(spaced);
+  CHECK(spaced->name == "a name with spaces");
+  CHECK_FALSE(spaced->fired());  // a sleep returns as if it had not fired
+  CHECK_FALSE(parse_trace_line(""));
+  CHECK_FALSE(parse_trace_line("7 panic 2 pass"));       // no name
+  CHECK_FALSE(parse_trace_line("7 other 2 pass a"));     // no such kind
+  CHECK_FALSE(parse_trace_line("x panic 2 pass a"));     // no pid
+  CHECK_FALSE(parse_trace_line("7 panic -2 pass a"));    // no hit
+  CHECK_FALSE(parse_trace_line("7  panic 2 pass a"));    // not as written
+  CHECK_FALSE(parse_trace_line("7 panic 2 misconfigured a")->fired());
 }
