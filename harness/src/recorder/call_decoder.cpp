@@ -218,7 +218,7 @@ std::optional<decoded_call> call_decoder::link_call(context& c) {
   } else {
     const bool follow = (op.flags & AT_SYMLINK_FOLLOW) != 0;
     from = resolve_path(c.tid, c.tgid, old_dir, *old_text, follow ? resolve_mode::follow : resolve_mode::entry);
-    if (from) identity_of(op, *from, follow);
+    identity_of(op, reachable_path(c.tid, c.tgid, old_dir, *old_text), follow);
   }
   const auto to = c.resolve(new_dir, new_arg, resolve_mode::entry);
   if (!from || !to || !(root_.relative(*from) || root_.holds_entry(*to))) return std::nullopt;
@@ -322,13 +322,14 @@ std::optional<decoded_call> call_decoder::msync_call(context& c) {
 
 std::optional<decoded_call> call_decoder::path_truncate_call(context& c) {
   io_op& op = c.d.op;
-  const auto abs = c.resolve(AT_FDCWD, 0, resolve_mode::follow);
+  const auto text = read_string(c.tid, c.a[0]);
+  const auto abs = text ? resolve_path(c.tid, c.tgid, AT_FDCWD, *text, resolve_mode::follow) : std::nullopt;
   if (!abs) return std::nullopt;
   const auto rel = root_.relative(*abs);
   if (!rel) return std::nullopt;
   op.path = *rel;
   op.length = c.a[1];
-  identity_of(op, *abs, true);
+  identity_of(op, reachable_path(c.tid, c.tgid, AT_FDCWD, *text), true);
   return std::move(c.d);
 }
 

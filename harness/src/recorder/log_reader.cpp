@@ -334,11 +334,11 @@ class line_parser {
     if (++summary_.entries > limits_.max_entries) {
       throw line_error{0, fmt::format("more than {} entries", limits_.max_entries)};
     }
-    if (f.has("seq")) return on_entry_(to_call(f));
     if (f.has("event")) {
       if (auto entry = to_event(f, summary_)) on_entry_(std::move(*entry));
       return;
     }
+    if (f.has("seq")) return on_entry_(to_call(f));
     throw line_error{0, "expected a call (with \"seq\") or an event (with \"event\")"};
   }
 

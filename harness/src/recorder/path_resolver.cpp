@@ -120,11 +120,16 @@ bool root_dir::holds_entry(std::string_view abs) const {
   return rel && *rel != ".";
 }
 
+std::string reachable_path(pid_t tid, pid_t tgid, int dirfd, std::string_view raw) {
+  const std::string path = rewrite_self(raw, tid, tgid);
+  return path.starts_with('/') ? path : base_of(tid, dirfd) + "/" + path;
+}
+
 std::optional<std::string> resolve_path(pid_t tid, pid_t tgid, int dirfd, std::string_view raw, resolve_mode mode) {
   if (raw.empty()) return std::nullopt;
   const std::string path = rewrite_self(raw, tid, tgid);
   const bool absolute = path.starts_with('/');
-  const std::string full = absolute ? path : base_of(tid, dirfd) + "/" + path;
+  const std::string full = reachable_path(tid, tgid, dirfd, raw);
 
   if (mode == resolve_mode::follow) {
     if (auto real = canonical(full, 0)) return real;

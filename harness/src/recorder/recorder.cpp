@@ -1,6 +1,7 @@
 // recorder.cpp: one recorded run, start to result file (see recorder.hpp).
 #include "recorder/recorder.hpp"
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <cstring>
@@ -66,6 +67,10 @@ record_result record(const record_options& options, const std::function<void(con
   if (!program) {
     result.end = not_started(options.command.front(), lookup_error);
   } else {
+    // Orphans of the command are re-parented to the recorder rather than to
+    // whoever started it: they are its tracees anyway, and so it reaps them,
+    // zombies included, before it exits.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
     const launched child = launch(*program, options.command, build_filter());
     tracer t(trace_config{root, options.at, log, payloads, warnings}, child.pid());
     const trace_outcome traced = t.run();
