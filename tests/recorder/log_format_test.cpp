@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdio>  // RENAME_NOREPLACE
@@ -10,6 +11,7 @@
 #include "recorder/flag_names.hpp"
 #include "recorder/log_reader.hpp"
 #include "recorder/log_writer.hpp"
+#include "spawn.hpp"
 
 using namespace crashpoint::recorder;
 
@@ -223,7 +225,11 @@ TEST_CASE("a log beyond the reader's limits is an error, and costs no more memor
   CHECK(read_error(header + line + line + line, few) == "io.jsonl:4: more than 2 entries");
 }
 
-TEST_CASE("reading a log file refuses what is not a regular file") {
+TEST_CASE("reading a log file refuses what is not a regular file, without blocking on a FIFO") {
+  crashpoint::test::temp_dir dir;
+  const std::string fifo = (dir / "io.jsonl").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_THROWS_WITH(read_log(fifo, [](log_entry&&) {}), fifo + ": not a regular file");
   CHECK_THROWS_WITH(read_log("/dev/null", [](log_entry&&) {}), "/dev/null: not a regular file");
   CHECK_THROWS_WITH(read_log("/no/such/log", [](log_entry&&) {}), "/no/such/log: cannot open: No such file or directory");
 }

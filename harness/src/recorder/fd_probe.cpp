@@ -94,8 +94,8 @@ std::optional<fd_facts> fd_prober::facts(pid_t tid, pid_t tgid, int fd, bool wan
     f.ino = st.st_ino;
     f.mode = st.st_mode;
     f.size = static_cast<std::uint64_t>(st.st_size);
-    f.status_flags = ::fcntl(ours, F_GETFL);
-    if (f.regular() || f.directory()) {
+    if (f.regular() || f.directory()) {  // nothing else is ever modelled: stop here for pipes and sockets
+      f.status_flags = ::fcntl(ours, F_GETFL);
       if (want_pos) {
         const off_t pos = ::lseek(ours, 0, SEEK_CUR);
         if (pos >= 0) f.pos = static_cast<std::uint64_t>(pos);

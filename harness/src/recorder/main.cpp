@@ -62,7 +62,7 @@ std::string check_output(const char* flag, const fs::path& path) {
     std::_Exit(end.error.find("No such file") != std::string::npos ? rec::record_exit_not_found
                                                                    : rec::record_exit_cannot_execute);
   }
-  std::_Exit(end.exit_code);
+  std::exit(end.exit_code);  // not _Exit: sanitizers' checks run at exit
 }
 
 }  // namespace
