@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "recorder/recorder.hpp"
 #include "recorder_support.hpp"
 
 using namespace crashpoint::test;
@@ -217,4 +218,26 @@ TEST_CASE("usage errors exit 2 with a precise message and run nothing") {
     CHECK(r.err.text == c.message + "Run 'crashpoint-record --help' for usage.\n");
   }
   CHECK_FALSE(fs::exists(marker));
+}
+
+TEST_CASE("record_command_line gives the command line that records as the options say") {
+  recorder_dir d;
+  rec::record_options o;
+  o.command = {fixture_path("rec_save"), "fsync-rename", d.work().string()};
+  o.root = d.work();
+  o.log = d.log_path();
+  o.result = d.result_path();
+  o.at = rec::parse_point("sys:fsync@1=error(EIO)").value;
+  const std::vector<std::string> argv = rec::record_command_line(record_exe(), o);
+  REQUIRE(argv.front() == record_exe().string());
+  const auto run = spawn(record_exe(), std::vector<std::string>(argv.begin() + 1, argv.end()), {}, d.path());
+  CHECK(exited_with(run, 1));
+  CHECK(run.out.text == "fsync failed: EIO\n");
+  const rec::record_result r = rec::read_result(d.result_path());
+  CHECK(r.command == o.command);
+  REQUIRE(r.point);
+  CHECK(r.point->spec == "sys:fsync@1=error(EIO)");
+  CHECK(r.log == d.log_path().string());
+  CHECK(fs::exists(d.log_path()));
+  CHECK(r.payloads.empty());
 }

@@ -205,7 +205,7 @@ void tracer::on_death(pid_t tid, int status) {
   const pid_t tgid = it->second.tgid;
   threads_.erase(it);
   fds_.thread_gone(tid);
-  if (point_ && tid == point_tid_ && point_->action != "fail") {
+  if (point_kill_sent_ && tid == point_tid_) {
     point_->kill_delivered = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
   }
   if (tid != tgid) return;
@@ -228,6 +228,7 @@ void tracer::kill_everything() {
   cfg_.log.flush();
   cfg_.payloads.flush();
   killing_ = true;
+  point_kill_sent_ = true;
   for (const auto& [tgid, p] : processes_) {
     if (::kill(tgid, SIGKILL) == 0 && point_) ++point_->processes_killed;
   }

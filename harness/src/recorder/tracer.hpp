@@ -129,8 +129,9 @@ class tracer {
   bool killing_ = false;           // everything left is being killed: resume nothing
   std::uint64_t leftovers_killed_ = 0;
 
-  std::optional<point_report> point_;  // set once the point fired
+  std::optional<point_report> point_;  // set once the point's call was made
   pid_t point_tid_ = 0;
+  bool point_kill_sent_ = false;
 };
 
 }  // namespace crashpoint::recorder
