@@ -23,8 +23,12 @@
 #               traps: the recorder should cost nothing here
 #   pingpong    a pipe round trip between two processes: two context
 #               switches, the least any tracer that stops the program pays
-# Each cell is nanoseconds per operation, wall time (CPU time of the target
-# itself in brackets). "added" is the traced median minus the bare median.
+# Each cell is nanoseconds per operation, the median over the rounds: "wall"
+# is the loop's wall time, "added" the traced wall minus the bare wall, "target
+# CPU" the CPU time of the target's own loop, "all CPU" the CPU time of the
+# whole command (recorder and target, start-up included) divided by N. On a
+# machine others load, wall time waits for the scheduler at every stop; the
+# CPU columns do not.
 set -eu
 
 build=${1:-build/release}
@@ -48,11 +52,15 @@ mkdir "$work/root"
 # median of the numbers on stdin
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# run LABEL -- COMMAND...: appends "LABEL wall cpu" per round to $work/results
+# run LABEL COMMAND...: appends "LABEL wall cpu total_cpu" per round to
+# $work/results; total_cpu is the user + system time of the whole command
+# (the recorder and everything it traced, start-up included) per operation.
 run() {
   label=$1
   shift
-  $pin "$@" | awk -v l="$label" '{ print l, $2, $3 }' >>"$work/results"
+  $pin /usr/bin/time -f "%U %S" -o "$work/time" "$@" >"$work/out"
+  total=$(awk -v n="$n" '{ printf "%.1f", ($1 + $2) * 1e9 / n }' "$work/time")
+  awk -v l="$label" -v t="$total" '{ print l, $2, $3, t }' "$work/out" >>"$work/results"
 }
 
 : >"$work/results"
@@ -75,15 +83,16 @@ cell() { # cell LABEL COLUMN: the median of that column for that label
   awk -v l="$1" -v c="$2" '$1 == l { print $c }' "$work/results" | median
 }
 echo "load average before printing: $(cut -d' ' -f1-3 /proc/loadavg); $reps rounds of $n operations${pin:+; $pin}"
-printf '%-34s %14s %14s %12s\n' "ns per operation (median)" "wall" "target CPU" "added"
+printf '%-20s %12s %12s %12s %12s\n' "ns per operation" "wall" "added" "target CPU" "all CPU"
 for row in writes.bare writes.traced writes.log writes.payloads devnull.bare devnull.traced \
   untrapped.bare untrapped.traced pingpong.bare; do
   base=$(cell "${row%%.*}.bare" 2)
   wall=$(cell "$row" 2)
   cpu=$(cell "$row" 3)
+  all=$(cell "$row" 4)
   added=$(awk -v a="$wall" -v b="$base" 'BEGIN { printf "%+.1f", a - b }')
   case $row in *.bare) added="" ;; esac
-  printf '%-34s %14s %14s %12s\n' "$row" "$wall" "$cpu" "$added"
+  printf '%-20s %12s %12s %12s %12s\n' "$row" "$wall" "$added" "$cpu" "$all"
 done
 awk -v a="$(cell untrapped.traced 2)" -v b="$(cell untrapped.bare 2)" \
   'BEGIN { printf "untrapped slowdown: %+.1f%%\n", (a / b - 1) * 100 }'
