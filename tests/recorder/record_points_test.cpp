@@ -88,6 +88,24 @@ TEST_CASE("a point counts calls across processes in the order the recorder saw t
   CHECK(r.result.point->all_reaped);
 }
 
+TEST_CASE("a crash point in a multi-threaded program kills every thread, and logs the calls in flight as unfinished") {
+  recorder_dir d;
+  const recording r = d.record({"--point", "sys:write@15"}, {fixture_path("rec_threads"), d.work().string(), "8"});
+  CHECK(killed_by(r.run, SIGKILL));
+  REQUIRE(r.result.point);
+  CHECK(r.result.point->kill_delivered);
+  CHECK(r.result.point->all_reaped);
+  CHECK(r.result.point->processes_killed == 1);
+  CHECK(r.summary.complete);
+  CHECK_FALSE(fs::exists(d.work() / "done"));
+  std::size_t writes_done = 0;
+  for (const rec::io_op& op : r.calls()) {
+    if (op.how == rec::outcome::unfinished) CHECK_FALSE(op.result);
+    if (op.kind == rec::call_kind::write && op.how == rec::outcome::done) ++writes_done;
+  }
+  CHECK(writes_done <= 14);  // the 15th never ran; others may have been in flight
+}
+
 TEST_CASE("sys:*@N counts every kind, and an exact system call name only that variant") {
   recorder_dir d;
   SECTION("sys:*@2 is the write after the open") {
