@@ -129,3 +129,11 @@ TEST_CASE("a program that stops itself stays stopped until SIGCONT, as it would 
   CHECK(r.run.out.text == "stayed stopped until SIGCONT\n");
   CHECK(exited_with(r.run, 0));
 }
+
+TEST_CASE("a program that installs its own seccomp filter is reported, and its filter works") {
+  recorder_dir d;
+  const recording r = d.record({}, {fixture_path("rec_own_filter")});
+  CHECK(exited_with(r.run, 0));
+  CHECK(r.run.out.text == "getppid: EPERM\n");
+  check_warned(r, "own-seccomp", "seccomp filter of its own");
+}

@@ -7,6 +7,7 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -87,6 +88,9 @@ TEST_CASE("the ways around the recorder stop for a warning, and their harmless f
   CHECK(traps(SYS_io_setup));
   CHECK(traps(SYS_ptrace));
   CHECK(traps(SYS_clone3));
+  CHECK(traps(SYS_seccomp));
+  CHECK(traps(SYS_prctl, {PR_SET_SECCOMP, SECCOMP_MODE_FILTER}));
+  CHECK_FALSE(traps(SYS_prctl, {PR_SET_NAME}));
   CHECK(traps(SYS_clone, {CLONE_UNTRACED | SIGCHLD}));
   CHECK_FALSE(traps(SYS_clone, {CLONE_VM | CLONE_THREAD | CLONE_SIGHAND}));
   CHECK(traps(SYS_mmap, {0, 4096, PROT_READ, MAP_SHARED, 3}));
@@ -106,8 +110,8 @@ TEST_CASE("the ways around the recorder stop for a warning, and their harmless f
 
 TEST_CASE("every other call is allowed from its number alone, without reading an argument") {
   const std::set<long> argument_checked{SYS_open, SYS_openat, SYS_mmap, SYS_mprotect, SYS_pkey_mprotect,
-                                        SYS_fcntl, SYS_ioctl, SYS_clone};
-  std::set<long> trapped{SYS_io_uring_setup, SYS_io_setup, SYS_ptrace, SYS_clone3};
+                                        SYS_fcntl, SYS_ioctl, SYS_clone, SYS_prctl};
+  std::set<long> trapped{SYS_io_uring_setup, SYS_io_setup, SYS_ptrace, SYS_clone3, SYS_seccomp};
   for (const syscall_id s : all_syscalls()) trapped.insert(x86_64_number(s));
   for (long nr = 0; nr < 512; ++nr) {
     if (argument_checked.contains(nr)) continue;

@@ -5,6 +5,7 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
@@ -35,7 +36,7 @@ constexpr std::uint32_t fideduperange = 0xc0189436;  // FIDEDUPERANGE
 class assembler {
  public:
   enum label : int { trace, allow, open_flags, openat_flags, mmap_flags, mprotect_prot, fcntl_cmd, ioctl_cmd,
-                     clone_flags, label_count };
+                     clone_flags, prctl_option, label_count };
 
   void load(std::uint32_t offset) { emit(BPF_LD | BPF_W | BPF_ABS, offset, -1, -1); }
   // Jumps to `yes` when the accumulator equals k (JEQ) or has any bit of k (JSET);
@@ -106,6 +107,7 @@ std::vector<sock_filter> build_filter() {
   as.jump_if_equal(SYS_fcntl, a::fcntl_cmd);
   as.jump_if_equal(SYS_ioctl, a::ioctl_cmd);
   as.jump_if_equal(SYS_clone, a::clone_flags);
+  as.jump_if_equal(SYS_prctl, a::prctl_option);
 
   // Calls trapped whatever their arguments.
   for (const syscall_id call : all_syscalls()) {
@@ -113,7 +115,7 @@ std::vector<sock_filter> build_filter() {
       as.jump_if_equal(static_cast<std::uint32_t>(x86_64_number(call)), a::trace);
     }
   }
-  for (const long watched : {SYS_io_uring_setup, SYS_io_setup, SYS_ptrace, SYS_clone3}) {
+  for (const long watched : {SYS_io_uring_setup, SYS_io_setup, SYS_ptrace, SYS_clone3, SYS_seccomp}) {
     as.jump_if_equal(static_cast<std::uint32_t>(watched), a::trace);
   }
   as.jump(a::allow);
@@ -151,6 +153,11 @@ std::vector<sock_filter> build_filter() {
   as.jump_if_equal(ficlone, a::trace);
   as.jump_if_equal(ficlonerange, a::trace);
   as.jump_if_equal(fideduperange, a::trace);
+  as.jump(a::allow);
+
+  as.place(a::prctl_option);
+  as.load(arg_offset(0));
+  as.jump_if_equal(PR_SET_SECCOMP, a::trace);
   as.jump(a::allow);
 
   as.place(a::clone_flags);

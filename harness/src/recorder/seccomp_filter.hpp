@@ -14,7 +14,7 @@
 //     warn: io_uring_setup, io_setup, shared file mmap, mprotect and
 //     pkey_mprotect adding PROT_WRITE, fcntl(F_SETFL) with O_DIRECT, ioctl
 //     FICLONE/FICLONERANGE/FIDEDUPERANGE, clone with CLONE_UNTRACED, clone3
-//     (its flags are in memory), ptrace;
+//     (its flags are in memory), ptrace, seccomp and prctl(PR_SET_SECCOMP);
 //   - every system call of another ABI (32-bit int 0x80, x32), to warn.
 // Everything else returns SECCOMP_RET_ALLOW along a path that reads only the
 // architecture and the call number, so the kernel can prove the answer

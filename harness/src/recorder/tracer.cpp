@@ -124,7 +124,7 @@ void tracer::on_stop(pid_t tid, int status) {
     case PTRACE_EVENT_STOP:
       // A group stop stays a stop (until SIGCONT); anything else (a new
       // task's first stop, the end of a group stop) runs on.
-      if (is_stopping_signal(sig)) return resume(tid, PTRACE_LISTEN);
+      if (is_stopping_signal(sig) && ::ptrace(PTRACE_LISTEN, tid, nullptr, nullptr) == 0) return;
       return resume(tid, t.call || t.watch ? PTRACE_SYSCALL : PTRACE_CONT);
     case 0: break;
     default: return resume(tid, PTRACE_CONT);

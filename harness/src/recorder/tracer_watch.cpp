@@ -31,6 +31,15 @@ bool tracer::on_watched(pid_t tid, thread_state& t, long nr, const syscall_args&
            "ptrace: the program traces processes itself, which fails (EPERM) for its own children since the recorder "
            "already traces them: debuggers and strace do not work under the recorder");
       break;
+    case SYS_seccomp:
+    case SYS_prctl:
+      // Filters stack, and the most restrictive action wins: a call this
+      // one turns into an error, a kill or a user notification never stops
+      // for the recorder.
+      warn("own-seccomp", t.tgid,
+           "the program installs a seccomp filter of its own: calls it answers with an error, a kill or a "
+           "notification to a supervisor never reach the recorder");
+      break;
     case SYS_mmap: watch_mmap(tid, t, a); return true;
     case SYS_mprotect:
     case SYS_pkey_mprotect: watch_mprotect(tid, t, a); return true;
