@@ -7,6 +7,9 @@
 //                                          trapped by the filter, not modelled
 //   bench_recorder_target untrapped N DIR  N rounds of getppid, fstat, pread and
 //                                          newfstatat, none of which the filter traps
+//   bench_recorder_target allow-filter N DIR   the untrapped loop under a seccomp
+//                                          filter of one instruction (allow all): what
+//                                          any seccomp filter costs every system call
 //   bench_recorder_target pingpong N       N round trips between two processes over
 //                                          pipes: two context switches, the floor of
 //                                          any stop-and-resume tracer
@@ -14,6 +17,9 @@
 // Prints one line: "MODE ns_per_op CPU_NS_PER_OP", wall time of the loop and
 // CPU time (user + system) of this process for it, per operation (a round).
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -46,6 +52,14 @@ int fail(const char* what) {
   return 1;
 }
 
+// A filter that allows everything: the kernel's seccomp entry path, nothing else.
+bool install_allow_filter() {
+  sock_filter allow{BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW};
+  sock_fprog prog{1, &allow};
+  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+         ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_SPEC_ALLOW, &prog) == 0;
+}
+
 void pingpong(long n) {
   int there[2], back[2];
   if (::pipe(there) != 0 || ::pipe(back) != 0) std::exit(fail("pipe"));
@@ -67,14 +81,17 @@ void pingpong(long n) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s writes|devnull|untrapped|pingpong N [DIR]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s writes|devnull|untrapped|allow-filter|pingpong N [DIR]\n", argv[0]);
     return 64;
   }
   const std::string mode = argv[1];
   const long n = std::atol(argv[2]);
   const std::string dir = argc > 3 ? argv[3] : ".";
   int fd = -1;
-  if (mode == "writes" || mode == "untrapped") {
+  if (mode == "allow-filter") {
+    if (!install_allow_filter()) return fail("seccomp");
+  }
+  if (mode == "writes" || mode == "untrapped" || mode == "allow-filter") {
     fd = ::open((dir + "/bench.dat").c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
     if (fd < 0 || ::write(fd, "x", 1) != 1) return fail("open");
   } else if (mode == "devnull") {
@@ -88,7 +105,7 @@ int main(int argc, char** argv) {
     for (long i = 0; i < n; ++i) {
       if (::write(fd, "x", 1) != 1) return fail("write");
     }
-  } else if (mode == "untrapped") {
+  } else if (mode == "untrapped" || mode == "allow-filter") {
     for (long i = 0; i < n; ++i) {
       ::syscall(SYS_getppid);
       ::fstat(fd, &st);
