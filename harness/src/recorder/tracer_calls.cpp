@@ -6,9 +6,11 @@
 #include <sys/user.h>
 
 #include <algorithm>
+#include <cerrno>
 
 #include <fmt/format.h>
 
+#include "recorder/launcher.hpp"
 #include "recorder/seccomp_filter.hpp"
 #include "recorder/tracer.hpp"
 
@@ -16,9 +18,13 @@ namespace crashpoint::recorder {
 
 void tracer::on_seccomp(pid_t tid, thread_state& t) {
   __ptrace_syscall_info info{};
-  if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0 || info.op != PTRACE_SYSCALL_INFO_SECCOMP) {
+  if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) {
+    // ESRCH: killed meanwhile. Anything else: a kernel without the request
+    // (before 5.3), on which every call would pass unseen: refuse to go on.
+    if (errno != ESRCH) throw record_failure("PTRACE_GET_SYSCALL_INFO failed: the recorder needs Linux 5.3 or later");
     return resume(tid, PTRACE_CONT);
   }
+  if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) return resume(tid, PTRACE_CONT);
   syscall_args args{};
   std::copy(std::begin(info.seccomp.args), std::end(info.seccomp.args), args.begin());
   const auto nr = static_cast<long>(info.seccomp.nr);
