@@ -88,11 +88,13 @@ trace_outcome tracer::run() {
 tracer::thread_state& tracer::thread(pid_t tid) {
   const auto it = threads_.find(tid);
   if (it != threads_.end()) return it->second;
-  // A thread reporting before its parent's clone event did.
+  // A thread reporting before its parent's clone event did. Until the first
+  // exec, tasks are the recorder's own child setting up (a sanitizer's
+  // thread in an instrumented build, say): followed, but not counted.
   thread_state& t = threads_[tid];
   t.tgid = thread_group_of(tid);
-  ++threads_seen_;
-  if (processes_.emplace(t.tgid, process_state{}).second) ++processes_seen_;
+  if (started_) ++threads_seen_;
+  if (processes_.emplace(t.tgid, process_state{}).second && started_) ++processes_seen_;
   return t;
 }
 
@@ -151,7 +153,7 @@ void tracer::on_new_task(pid_t parent, int event) {
     // A new process shares its parent's mappings until it execs.
     processes_[c.tgid].shared_root_maps = processes_[parent_group].shared_root_maps;
   }
-  cfg_.log.event(ev);
+  if (started_) cfg_.log.event(ev);
 }
 
 void tracer::on_exec(pid_t tid) {
