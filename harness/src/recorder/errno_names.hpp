@@ -1,0 +1,27 @@
+// errno_names.hpp: errno values and their names, both ways.
+//
+//   errno_name(EIO) == "EIO";  errno_name(512) == "ERESTARTSYS";  errno_name(9999) == ""
+//   errno_from_name("ENOSPC") == ENOSPC;  errno_from_name("EIOO") == std::nullopt
+//
+// Names come from the C library (strerrorname_np), so every errno Linux
+// defines is known. The kernel's internal restart codes (ERESTARTSYS and its
+// family, 512-516) can appear as the result of an interrupted call: they have
+// names here but cannot be injected.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crashpoint::recorder {
+
+std::string_view errno_name(int error);                  // "" when unknown
+std::optional<int> errno_from_name(std::string_view name);  // injectable errnos only
+std::vector<std::string_view> injectable_errno_names();
+
+// The closest of `candidates` to `word` by edit distance, when close enough to
+// be a likely typo ("" otherwise). Used for "did you mean" hints.
+std::string closest_name(std::string_view word, const std::vector<std::string_view>& candidates);
+
+}  // namespace crashpoint::recorder

@@ -1,0 +1,105 @@
+// json_text.cpp: JSON string escaping and UTF-8 checks (see json_text.hpp).
+#include "recorder/json_text.hpp"
+
+#include <cstdint>
+#include <iterator>
+
+namespace crashpoint::recorder {
+
+namespace {
+
+// Length of the UTF-8 sequence starting at text[i], or 0 if it is invalid
+// (overlong forms, surrogates and code points past U+10FFFF included).
+std::size_t utf8_sequence(std::string_view text, std::size_t i) {
+  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = at(i);
+  if (lead < 0x80) return 1;
+  std::size_t len = 0;
+  std::uint32_t cp = 0;
+  if ((lead & 0xe0) == 0xc0) {
+    len = 2;
+    cp = lead & 0x1fu;
+  } else if ((lead & 0xf0) == 0xe0) {
+    len = 3;
+    cp = lead & 0x0fu;
+  } else if ((lead & 0xf8) == 0xf0) {
+    len = 4;
+    cp = lead & 0x07u;
+  } else {
+    return 0;
+  }
+  if (i + len > text.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    if ((at(i + k) & 0xc0) != 0x80) return 0;
+    cp = (cp << 6) | (at(i + k) & 0x3fu);
+  }
+  constexpr std::uint32_t min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < min_for_length[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
+  return len;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t len = utf8_sequence(text, i);
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+bool append_json_string(fmt::memory_buffer& out, std::string_view text) {
+  if (!is_valid_utf8(text)) return false;
+  out.push_back('"');
+  for (const char c : text) {
+    switch (c) {
+      case '"': out.append(std::string_view{"\\\""}); break;
+      case '\\': out.append(std::string_view{"\\\\"}); break;
+      case '\n': out.append(std::string_view{"\\n"}); break;
+      case '\t': out.append(std::string_view{"\\t"}); break;
+      case '\r': out.append(std::string_view{"\\r"}); break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return true;
+}
+
+std::string hex_encode(std::string_view bytes) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out += digits[b >> 4];
+    out += digits[b & 0xf];
+  }
+  return out;
+}
+
+std::optional<std::string> hex_decode(std::string_view hex_text) {
+  if (hex_text.size() % 2 != 0) return std::nullopt;
+  const auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(hex_text.size() / 2);
+  for (std::size_t i = 0; i < hex_text.size(); i += 2) {
+    const int hi = nibble(hex_text[i]);
+    const int lo = nibble(hex_text[i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += static_cast<char>((hi << 4) | lo);
+  }
+  return out;
+}
+
+}  // namespace crashpoint::recorder
