@@ -10,6 +10,7 @@
 #include "duration.hpp"
 #include "exit_codes.hpp"
 #include "init_command.hpp"
+#include "workdir.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -28,7 +29,7 @@ const char* const main_footer = R"(Run `crashpoint help COMMAND` (or `crashpoint
 Exit status:
   0    every run passed (validate: the files are valid)
   1    at least one run failed, or a report could not be written
-  2    bad command line, or invalid suite or scenario files: nothing ran
+  2    bad command line, invalid suite or scenario files, or no folder can be made in TMPDIR: nothing ran
   130  interrupted by SIGINT, SIGTERM or SIGHUP: commands killed, partial results reported
   141  stdout closed by its reader (crashpoint run | head): stopped as for 130
 
@@ -232,6 +233,17 @@ int print_help(const CLI::App& app, const std::string& topic) {
   return exit_usage;
 }
 
+// The subcommand the command line chose, with its options complete.
+int run_command_line(command_line& c) {
+  if (*c.init_command) return command_init(c.init);
+  if (*c.coverage_command) return command_coverage(c.coverage_paths, c.coverage);
+  if (!finish(c.options)) return exit_usage;
+  c.options.explore_all = c.explore->parsed();
+  if (*c.run || *c.explore) return command_run(c.options);
+  if (*c.list) return command_list(c.options);
+  return command_validate(c.options);
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -253,13 +265,12 @@ int run_cli(int argc, char** argv) {
     if (opt->count() > 0) c.options.shard_text = c.shard;
   }
   if (*c.help) return print_help(app, c.help_topic);
-  if (*c.init_command) return command_init(c.init);
-  if (*c.coverage_command) return command_coverage(c.coverage_paths, c.coverage);
-  if (!finish(c.options)) return exit_usage;
-  c.options.explore_all = c.explore->parsed();
-  if (*c.run || *c.explore) return command_run(c.options);
-  if (*c.list) return command_list(c.options);
-  return command_validate(c.options);
+  try {
+    return run_command_line(c);
+  } catch (const temp_root_error& e) {
+    fmt::print(stderr, "crashpoint: {}; nothing was run\n", e.what());
+    return exit_usage;
+  }
 }
 
 }  // namespace crashpoint::harness

@@ -91,7 +91,11 @@ temp_root::temp_root() {
   const char* tmpdir = std::getenv("TMPDIR");
   const fs::path base = tmpdir && *tmpdir ? tmpdir : "/tmp";
   std::string tmpl = (base / "crashpoint-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw_errno("cannot create a directory in " + base.string());
+  if (::mkdtemp(tmpl.data()) == nullptr) {
+    throw temp_root_error("cannot create the harness's temporary folder in " + base.string() + " (" +
+                          (tmpdir && *tmpdir ? "TMPDIR" : "the default, TMPDIR being unset") +
+                          "): " + std::strerror(errno));
+  }
   root_ = fs::canonical(tmpl);
   name_ = root_.filename().string();
   parent_fd_ = ::open(root_.parent_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);

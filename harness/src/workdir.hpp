@@ -64,6 +64,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -79,9 +80,16 @@ struct run_dirs {
   fs::path dir, work, home, tmp, logs, trace, state;
 };
 
+// Thrown when the temporary root cannot be made (TMPDIR names no writable
+// folder): nothing has run yet, so the command line reports it as a usage error.
+class temp_root_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class temp_root {
  public:
-  // Creates $TMPDIR/crashpoint-XXXXXX (or under /tmp); throws on failure.
+  // Creates $TMPDIR/crashpoint-XXXXXX (or under /tmp); throws temp_root_error on failure.
   temp_root();
   ~temp_root();
   temp_root(const temp_root&) = delete;

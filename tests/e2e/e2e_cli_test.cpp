@@ -164,6 +164,20 @@ TEST_CASE("nothing is left in TMPDIR when every run passes") {
   CHECK(s.leftovers().empty());
 }
 
+TEST_CASE("a TMPDIR the harness cannot make its folder in is exit 2, naming it, for run, explore and coverage") {
+  e2e_suite s(store_suite());
+  s.add("ok.toml", store_scenario("store_after_rename"));
+  const std::string missing = (s.suite_dir() / "no-such-folder").string();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"run", "."}, {"explore", "."}, {"coverage", "--source", ".", "--run", "."}}) {
+    const auto r = s.crashpoint(args, {{"TMPDIR", missing}});
+    INFO(shown(r));
+    CHECK(exited_with(r, 2));
+    CHECK(r.err.text == "crashpoint: cannot create the harness's temporary folder in " + missing +
+                            " (TMPDIR): No such file or directory; nothing was run\n");
+  }
+}
+
 TEST_CASE("list --filter selects runs by substring or glob of SCENARIO@CHECKPOINT") {
   const e2e_suite s = mixed_suite();
   const auto by_text = s.crashpoint({"list", ".", "--filter", "=kill"});
