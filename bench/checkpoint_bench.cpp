@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // checkpoint_bench.cpp: what a checkpoint costs, beside the seed's algorithm and libfiu.
 //
 // Every benchmark calls one checkpoint per loop iteration with the same

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # explore_1000.sh: exploring a target with 1,000 crash points
 # (docs/performance.md, "Exploring 1,000 crash points"; the goal of issue 6).
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # explore_setup.sh: what running setup once per scenario saves when exploring
 # (docs/performance.md, "Setup once per scenario").
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench_explore_target: the target of bench/explore_1000.sh, with 1,000 crash
 // points: 100 checkpoints (`point_00` .. `point_99`), each reached 10 times.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fast_path_probe.cpp: two small callers of a checkpoint, compiled by hand to
 // read the machine code of the fast path (docs/performance.md, "Checkpoint cost"):
 //

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # harness_overhead.sh: what the harness adds to the processes it starts
 # (docs/performance.md, "Harness overhead"; the goals of issue 5).
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench_overhead_target: the trivial target of bench/harness_overhead.sh.
 //
 //   bench_overhead_target NAME   reaches the one checkpoint NAME, then exits 0

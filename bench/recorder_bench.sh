@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # recorder_bench.sh: what crashpoint-record costs a program
 # (docs/performance.md, "Recorder cost").
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // recorder_target: the loops behind docs/performance.md's "Recorder cost",
 // timed from inside, so that starting a process does not count.
 //

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # run_checkpoint_bench.sh: measures what a checkpoint costs in every arming
 # configuration and prints the tables of docs/performance.md ("Checkpoint cost").
 #

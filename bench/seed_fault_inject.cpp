@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // seed_fault_inject.cpp: the out-of-line half of the seed's algorithm.
 #include "seed_fault_inject.hpp"
 

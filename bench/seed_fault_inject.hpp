@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // seed_fault_inject.hpp: the seed's algorithm (docs: ../shared/seed/fault_inject.md),
 // ported to C++ only so bench_checkpoint can measure it beside crashpoint.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench_spawn_loop: the baseline of bench/harness_overhead.sh. It starts the
 // same processes as the benchmark's 300-run suite, with the same argv and the
 // same arming variables, and waits for each, with no harness around them:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CrashpointInstall.cmake: installs crashpoint as a CMake package and a
 # pkg-config module.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # CrashpointScenarios.cmake: crashpoint_add_scenarios(), one CTest test per run.
 #
 #   crashpoint_add_scenarios(DIRECTORY scenarios TARGET mytool)

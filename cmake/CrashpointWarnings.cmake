@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Warnings for crashpoint's own targets, kept in an unexported INTERFACE target so
 # that consumers of crashpoint never inherit them.
 add_library(crashpoint_warnings INTERFACE)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_arming.cpp: libFuzzer target for the arming-variable grammar
 // (crashpoint::parse_arming, lib/src/arming.cpp).
 //

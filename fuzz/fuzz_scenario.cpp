@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fuzz_scenario.cpp: libFuzzer target for the scenario and suite file readers
 // (harness/src: toml_reader, scenario_parser, suite_parser, assertion_parser,
 // scenario_fields, with toml++ underneath).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // replay_main.cpp: runs a libFuzzer target's LLVMFuzzerTestOneInput on saved
 // inputs, without libFuzzer, so any compiler builds it and CTest can replay
 // the seed corpus and every crash the fuzzers ever found.

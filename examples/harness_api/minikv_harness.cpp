@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv_harness: a project's own harness executable, with recovery assertions
 // written in C++ against the store's own code.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A Catch2 test that drives the bundled scenarios through the harness library:
 // each run of scenarios/ against minikv is a SECTION, with the harness's full
 // report (reason, expected against actual, reproduction) when one fails.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/crc32.cpp: table-driven CRC-32, the table built at compile time.
 #include "minikv/crc32.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/crc32.hpp: the CRC-32 checksum that guards every record on disk.
 //
 // The common CRC-32 (IEEE 802.3, zlib's crc32): reflected polynomial 0xEDB88320,

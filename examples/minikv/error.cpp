@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/error.cpp: the messages of minikv's error category.
 #include "minikv/error.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/error.hpp: minikv's own error codes, as a std::error_code category.
 //
 // Every fallible call in minikv returns a std::error_code: an errno value from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/file_io.cpp: POSIX calls wrapped for std::error_code (see file_io.hpp).
 #include "minikv/file_io.hpp"
 

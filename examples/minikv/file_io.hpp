@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/file_io.hpp: the few POSIX file operations that durability needs.
 //
 // On POSIX, write(2) only hands data to the kernel. It reaches the disk when

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/fsck.cpp: checking the snapshot, the log and the temporaries.
 #include "minikv/fsck.hpp"
 

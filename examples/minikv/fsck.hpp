@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/fsck.hpp: a read-only check of a store's invariants.
 //
 // store::open() repairs what a crash left behind; fsck changes nothing and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/log.cpp: appending to, recovering and emptying the write-ahead log.
 #include "minikv/log.hpp"
 

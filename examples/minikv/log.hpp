@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/log.hpp: the write-ahead log, where every change becomes durable
 // before it is acknowledged.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv: a durable key-value store on the command line, and the showcase
 // target of crashpoint's scenarios (docs/example-minikv.md).
 //

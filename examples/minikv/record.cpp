@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/record.cpp: encoding and validating records (format in record.hpp).
 #include "minikv/record.hpp"
 

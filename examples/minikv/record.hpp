@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/record.hpp: the checksummed record framing shared by the log and the snapshot.
 //
 // On disk a record is a header and a payload, integers little-endian:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/snapshot.cpp: encoding, loading and writing snapshots (format in snapshot.hpp).
 #include "minikv/snapshot.hpp"
 

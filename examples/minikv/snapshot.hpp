@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/snapshot.hpp: the snapshot, every key and value as of the last compaction.
 //
 // Format: the 8 bytes "MKVSNAP1", a u32 entry count (little-endian), then one

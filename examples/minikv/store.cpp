@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/store.cpp: recovery, changes and compaction (the file layout and the
 // reasoning behind it are in store.hpp).
 #include "minikv/store.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv/store.hpp: the key-value store, a snapshot plus a write-ahead log,
 // recovered on every open.
 //

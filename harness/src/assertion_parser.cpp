@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // assertion_parser.cpp: [[recover]] and [[assert]] entries -> command_check, assertion.
 #include <algorithm>
 #include <array>

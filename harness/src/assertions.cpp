@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // assertions.cpp: command checks, glob counts, quoting and diffs of expected text.
 // The checks on a file are in file_checks.cpp.
 #include "assertions.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // assertions.hpp: checks on commands' results and on the state left behind.
 //
 // Each check returns the failures it found as sentences that say what was

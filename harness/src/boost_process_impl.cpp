@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // boost_process_impl.cpp: the out-of-line part of header-only Boost.Process v2
 // (Boost 1.81), compiled exactly once for the whole program.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // capture_buffer.cpp: head and tail of a stream (see capture_buffer.hpp).
 #include "capture_buffer.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // capture_buffer.hpp: a stream's first and last bytes, in bounded memory.
 //
 //   capture_buffer b(1 << 20);          // keep 512 KiB of head and 512 KiB of tail

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // check_budget.cpp: the deadline and stop-flag test, and how limits are named.
 #include "check_budget.hpp"
 

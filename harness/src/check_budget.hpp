@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // check_budget.hpp: the time and memory a check the harness makes itself may take.
 //
 // Commands run under the run's timeout, and their output is kept in bounded

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // clean_env.cpp: the inherited environment without control variables.
 #include "clean_env.hpp"
 

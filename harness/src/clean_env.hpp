@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // clean_env.hpp: the environment every command starts from.
 //
 // The harness's own environment, minus the arming variable and every

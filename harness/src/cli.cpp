@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli.cpp: parses the command line (CLI11) and hands it to one subcommand.
 #include "cli.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli.hpp: the `crashpoint` command line.
 //
 //   crashpoint run [PATHS...]       run every scenario x checkpoint (default ./scenarios)

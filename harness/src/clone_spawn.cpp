@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // clone_spawn.cpp: start_child() and the shepherd (see clone_spawn.hpp).
 #include "clone_spawn.hpp"
 

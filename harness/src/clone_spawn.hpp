@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // clone_spawn.hpp: starting a command under a shepherd of its own, with
 // clone(CLONE_VM), the way posix_spawn starts a child, and the steps
 // run_command needs that posix_spawn cannot take (PR_SET_PDEATHSIG,

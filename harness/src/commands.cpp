@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // commands.cpp: load, validate, plan and execute: what each subcommand does.
 #include "commands.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // commands.hpp: the `run`, `list` and `validate` subcommands (`init`: init_command.hpp).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // console_report.cpp: one block per run, the failures and a summary at the end.
 #include "console_report.hpp"
 

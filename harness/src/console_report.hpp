@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // console_report.hpp: the human-readable output of `crashpoint run`.
 //
 //   PASS  deposit  deposit_after_intent  (12 ms)

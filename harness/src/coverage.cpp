@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coverage.cpp: the coverage report model: definitions x scenario entries x traces.
 #include "coverage.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coverage.hpp: `crashpoint coverage`: which checkpoints the scenarios crash at.
 //
 //     crashpoint coverage --source src [--run] [--require-all] [--json FILE] [PATHS]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coverage_command.cpp: `crashpoint coverage`: options, input checks, traced runs, output.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coverage_render.cpp: the coverage table, its sections and summary, and the JSON document.
 #include "coverage_render.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coverage_render.hpp: `crashpoint coverage` as a table and as JSON.
 //
 // The table: one aligned row per checkpoint, then the undefined names (each a

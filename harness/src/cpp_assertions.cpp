@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cpp_assertions.cpp: a name -> function map, guarded for -j worker threads.
 #include "cpp_assertions.hpp"
 

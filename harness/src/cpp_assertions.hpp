@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cpp_assertions.hpp: the registry behind `[[assert]] cpp = "name"`.
 //
 // crashpoint::register_assertion (harness.hpp) fills it; the runner looks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cpu_count.cpp: the affinity mask's size (see cpu_count.hpp).
 #include "cpu_count.hpp"
 

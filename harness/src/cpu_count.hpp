@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cpu_count.hpp: how many runs execute at once by default (`-j`).
 #pragma once
 

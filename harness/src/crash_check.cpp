@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // crash_check.cpp: predicts how an armed run must end and judges how it did.
 #include "crash_check.hpp"
 

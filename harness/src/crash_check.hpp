@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // crash_check.hpp: did the crash run crash where, and how, it was armed to?
 //
 // A crash is confirmed only when the process ended as expected AND its stderr

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // detail_bounds.cpp: lines cut around a marker, details cut at a total (see detail_bounds.hpp).
 #include "detail_bounds.hpp"
 

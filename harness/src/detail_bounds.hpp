@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // detail_bounds.hpp: failure details cut down to a size people and reports can hold.
 //
 // A failed run's details quote what its programs wrote: stderr tails, file

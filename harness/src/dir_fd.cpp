@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // dir_fd.cpp: directory operations relative to descriptors (see dir_fd.hpp).
 #include "dir_fd.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // dir_fd.hpp: directory operations relative to descriptors, never through a
 // symbolic link and never across a mount point: the ground workdir.cpp and
 // spare_folders.cpp stand on (see workdir.hpp for why a run folder must be

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // duration.cpp: parse_duration() and format_duration().
 #include "duration.hpp"
 

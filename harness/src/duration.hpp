@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // duration.hpp: the duration strings of scenario files and the command line.
 //
 // A duration is one or more <integer><unit> parts, units `ms`, `s`, `m`, `h`:

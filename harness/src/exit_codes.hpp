@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // exit_codes.hpp: the crashpoint executable's exit statuses, one meaning each.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // explore.cpp: crash points from traces, and the runs that crash at each.
 #include "explore.hpp"
 

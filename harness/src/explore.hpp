@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // explore.hpp: find every crash point instead of listing them by hand.
 //
 // A scenario with `checkpoints = "auto"` (or any scenario under `crashpoint

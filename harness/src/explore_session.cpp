@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // explore_session.cpp: discovery, then the runs, then crashes in recovery.
 #include "explore_session.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // explore_session.hpp: a session whose runs may first have to be discovered.
 //
 // Scenarios with `checkpoints = "auto"` (every scenario under `explore`) have

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // file_checks.cpp: `[[assert]] file = ...`: presence, `unchanged`, and the
 // content checks, each reading no more of the file than it needs:
 //

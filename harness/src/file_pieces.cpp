@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // file_pieces.cpp: non-blocking opens, full pieces, and samples by pread.
 #include "file_pieces.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // file_pieces.hpp: reading a file a target left, in bounded pieces.
 //
 // The checks the harness makes itself never read a workdir file whole unless

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // init_command.cpp: the starter files of `crashpoint init` (see init_command.hpp).
 #include "init_command.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // init_command.hpp: `crashpoint init`, a starter suite for a new user.
 //
 //   crashpoint init --target build/mytool --checkpoint save_after_tmp [scenarios]

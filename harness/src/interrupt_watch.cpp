@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // interrupt_watch.cpp: sigwait in a dedicated thread (see interrupt_watch.hpp).
 #include "interrupt_watch.hpp"
 

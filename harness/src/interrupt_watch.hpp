@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // interrupt_watch.hpp: turns SIGINT, SIGTERM and SIGHUP, and a closed stdout,
 // into an orderly stop.
 //

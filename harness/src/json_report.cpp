@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_report.cpp: the JSON report (see json_report.hpp).
 #include "json_report.hpp"
 

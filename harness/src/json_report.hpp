@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_report.hpp: `crashpoint run --json FILE`, every run and every step.
 //
 //   {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // junit_report.cpp: JUnit XML, escaped for XML 1.0 (see junit_report.hpp).
 #include "junit_report.hpp"
 

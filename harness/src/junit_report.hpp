@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // junit_report.hpp: `crashpoint run --junit FILE`, the XML that CI servers read.
 //
 // One <testsuite> per scenario, one <testcase> per run: Jenkins, GitLab and

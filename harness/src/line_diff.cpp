@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // line_diff.cpp: common lines trimmed, an LCS table over the rest, hunks with context.
 #include "line_diff.hpp"
 

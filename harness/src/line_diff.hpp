@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // line_diff.hpp: how two multi-line texts differ, as a failure message shows it.
 //
 // When `stdout_equals`, a file's `equals` or `equals_file` fails on text of

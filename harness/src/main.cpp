@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The crashpoint executable: the harness library's main, nothing registered.
 #include "crashpoint/harness.hpp"
 

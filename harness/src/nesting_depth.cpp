@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // nesting_depth.cpp: a TOML structure scanner and a JSON bracket counter.
 #include "nesting_depth.hpp"
 

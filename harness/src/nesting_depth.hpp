@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // nesting_depth.hpp: how deep a TOML or JSON text nests, found by one linear
 // scan before anything recursive touches it.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // orphan_reaper.cpp: finding this process's children in /proc, and ending the
 // orphans among them (see orphan_reaper.hpp).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // orphan_reaper.hpp: the harness adopts what its targets leave behind, and ends it.
 //
 // Killing a command's process group ends every process that stayed in it, but

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // placeholders.cpp: single-pass substitution (a value is never re-expanded).
 #include "placeholders.hpp"
 

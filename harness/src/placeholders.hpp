@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // placeholders.hpp: `{target}`, `{workdir}`, ... in scenario strings.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // process.cpp: run_command() on Boost.Process v2 and asio (see process.hpp).
 //
 // Each call runs its calling thread's io_context (one per thread, reused from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // process.hpp: runs one child program to completion, the harness's only way to
 // start processes.
 //

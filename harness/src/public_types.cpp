@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // public_types.cpp: conversions to, and the text of, the public reports.
 #include "public_types.hpp"
 

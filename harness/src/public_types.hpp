@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // public_types.hpp: the internal run records as the public API's reports.
 #pragma once
 

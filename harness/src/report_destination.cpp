@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // report_destination.cpp: what a report path names, what it must not be, and
 // writing to it (see report_destination.hpp).
 #include "report_destination.hpp"

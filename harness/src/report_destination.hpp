@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // report_destination.hpp: where `--junit FILE` and `--json FILE` write, decided
 // and checked before anything runs.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // rerun_command.cpp: `crashpoint run --only 'ID' PATHS...` (see rerun_command.hpp).
 #include "rerun_command.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // rerun_command.hpp: the command line that reruns one failed run alone, as the
 // console lists it at the end of a session:
 //

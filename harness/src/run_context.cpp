@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // run_context.cpp: commands in the workdir, recorded as steps.
 #include "run_context.hpp"
 

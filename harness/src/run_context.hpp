@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // run_context.hpp: what one run needs while it executes its commands.
 //
 // It owns the run's directories and environment, runs each command in the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // run_plan.cpp: scenario x checkpoint expansion, --filter and --only.
 #include "run_plan.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // run_plan.hpp: expands loaded suites into runs, one per scenario x checkpoint.
 //
 // A run is the unit the harness schedules, reports and reproduces: a fresh

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // runner.cpp: one run, phase by phase (see runner.hpp).
 #include "runner.hpp"
 

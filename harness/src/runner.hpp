@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // runner.hpp: executes one run, from a fresh workdir to a verdict.
 //
 //   1. a fresh workdir (the scenario's fixture copied in), HOME and TMPDIR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scenario.hpp: the in-memory form of a suite file and its scenario files.
 //
 // Produced by load_scenarios() (scenario_loader.hpp) from TOML; consumed by the run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scenario_fields.cpp: durations, end conditions, regexes, paths and JSON values.
 #include "scenario_fields.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scenario_fields.hpp: readers for the value kinds of scenario files that need
 // more than a type check: durations, end conditions, regexes, workdir paths,
 // JSON Pointers and JSON values. Private to the loader.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scenario_loader.cpp: finds scenario and suite files, parses them, and groups
 // each scenario under the nearest crashpoint.toml.
 //

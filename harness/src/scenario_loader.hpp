@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scenario_loader.hpp: finds suite and scenario files and parses them (toml++).
 //
 // Given the paths from the command line (files or folders), it finds every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scenario_parser.cpp: a scenario file's table -> scenario.
 #include <array>
 #include <string_view>

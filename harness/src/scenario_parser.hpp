@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scenario_parser.hpp: TOML tables -> the model of scenario.hpp, with checks.
 //
 // The loader (scenario_loader.cpp) finds and parses the files; these functions

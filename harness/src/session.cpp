@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // session.cpp: a fixed pool of worker threads over the run plan.
 #include "session.hpp"
 

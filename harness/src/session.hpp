@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // session.hpp: executes a plan of runs on N worker threads.
 //
 // Runs are independent (each has its own directories), so workers simply take

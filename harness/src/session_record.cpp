@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // session_record.cpp: helpers the JUnit and JSON reports share.
 #include "session_record.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // session_record.hpp: what a `crashpoint run` session did, for the reports.
 //
 // The console report prints results as they come; the JUnit and JSON reports

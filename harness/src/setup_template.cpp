@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // setup_template.cpp: saving and copying a scenario's state after setup
 // (see setup_template.hpp).
 #include "setup_template.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // setup_template.hpp: a scenario's state after setup, made once and copied
 // into each of its runs instead of running the setup steps again.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // shard.cpp: --shard K/N, Bazel's sharding variables, and the hash split.
 #include "shard.hpp"
 

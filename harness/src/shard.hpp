@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // shard.hpp: splits a plan of runs over N machines, `--shard K/N`.
 //
 // Each run goes to the shard given by a hash of its id, never by its position,

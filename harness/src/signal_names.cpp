@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // signal_names.cpp: the table of the Linux signals the harness names.
 #include "signal_names.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // signal_names.hpp: signal numbers and their names, both ways.
 //
 //   signal_name(SIGABRT) == "SIGABRT";  signal_name(42) == "signal 42"

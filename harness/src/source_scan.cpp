@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // source_scan.cpp: walks source folders and finds checkpoint calls and --pattern matches.
 #include "source_scan.hpp"
 

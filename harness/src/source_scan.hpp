@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // source_scan.hpp: finds where source files define checkpoints (`crashpoint coverage`).
 //
 // A checkpoint is defined where source code reaches it by a literal name:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spare_folders.cpp: parking, emptying and reusing run folders (see
 // spare_folders.hpp and "Recycling" in workdir.hpp).
 #include "spare_folders.hpp"

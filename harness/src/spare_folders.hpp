@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spare_folders.hpp: the run folders temp_root recycles (see "Recycling" in
 // workdir.hpp): parked under spare names in the root, emptied, checked to look
 // exactly like a fresh run folder, and handed to the next run. Internal to

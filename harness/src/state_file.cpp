@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // state_file.cpp: JSON for exit statuses, steps and the state file.
 #include "state_file.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // state_file.hpp: CRASHPOINT_STATE, the run so far as JSON.
 //
 // Written before every recovery and assertion command, so that a user's own

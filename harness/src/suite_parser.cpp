@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // suite_parser.cpp: crashpoint.toml -> suite.
 #include <algorithm>
 #include <array>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // suite_set.cpp: the public library API over loader, plan and runner.
 #include <atomic>
 #include <stdexcept>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // target.cpp: target resolution, checked before anything runs.
 #include "target.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // target.hpp: finds the executable behind a suite's `[target] command`.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // terminal.cpp: --color and NO_COLOR (see terminal.hpp).
 #include "terminal.hpp"
 

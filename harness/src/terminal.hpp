@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // terminal.hpp: whether console output gets colour (`--color`, NO_COLOR).
 //
 //   --color=auto    (the default) colour when the stream is a terminal and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // toml_reader.cpp: typed field access, type names and did-you-mean for the loader.
 #include "toml_reader.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // toml_reader.hpp: typed, located access to toml++ tables for the scenario loader.
 //
 // Each accessor checks one field and, when it is wrong, records a diagnostic

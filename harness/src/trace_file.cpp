@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // trace_file.cpp: reading a trace file as a bounded stream (see trace_file.hpp).
 #include "trace_file.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // trace_file.hpp: what the harness keeps of a trace file a target wrote.
 //
 // A traced command appends one line per checkpoint it reaches (the format is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tree_copy.cpp: a folder's contents copied through descriptors (see tree_copy.hpp).
 #include "tree_copy.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tree_copy.hpp: copies what a folder holds into another, through directory
 // descriptors, never following a symbolic link: how a scenario's state after
 // setup is copied into each run (setup_template.hpp). See workdir.hpp for why

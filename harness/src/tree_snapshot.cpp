@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tree_snapshot.cpp: fingerprints gathered by a bounded walk, and their comparison.
 #include "tree_snapshot.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tree_snapshot.hpp: what a folder (or a file) holds, to tell whether it changed.
 //
 // Two checks compare the workdir with itself at another time:

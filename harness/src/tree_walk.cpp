@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tree_walk.cpp: depth first over descriptors, within the budget's limits.
 #include "tree_walk.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tree_walk.hpp: a bounded walk over a folder a target filled, for the checks
 // the harness makes itself (glob, and the snapshots behind `idempotent` and
 // `unchanged`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // user_pattern.cpp: RE2 with the harness's options, and hints for RE2's errors.
 #include "user_pattern.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // user_pattern.hpp: the regular expressions users write, run by RE2.
 //
 // `stdout_matches`, `stderr_matches`, a file's `matches` and `crashpoint

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // workdir.cpp: per-run directories under one temporary root, created, written,
 // recycled and removed through directory descriptors (see workdir.hpp).
 #include "workdir.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // workdir.hpp: the harness's own temporary directories, and nothing else.
 //
 // Every run gets a directory under one temporary root:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // armed_set.cpp: Bloom filter + open addressing over the armed names.
 #include "armed_set.hpp"
 

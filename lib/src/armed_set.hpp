@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // armed_set.hpp: the process-wide set of armed checkpoint names.
 //
 // Built once from the arming variable, then read concurrently without locks.

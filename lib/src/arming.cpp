@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // arming.cpp: parses the arming variable, `NAME[@HIT][=ACTION],...`.
 #include "crashpoint/arming.hpp"
 

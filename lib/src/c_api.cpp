@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // c_api.cpp: the C API of <crashpoint/crashpoint.h> over the C++ one.
 #include "crashpoint/crashpoint.h"
 

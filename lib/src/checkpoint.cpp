@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // checkpoint.cpp: the slow path of maybe_panic_at and maybe_fail_at.
 //
 // Reached only when something is armed, traced or guarded (or before the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // config.cpp: reads the arming variable once and keeps the fast-path mode true.
 #include "config.hpp"
 

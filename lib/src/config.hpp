@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // config.hpp: what the arming variable said, read once per process.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fault_category.cpp: the error category of injected faults.
 #include "fault_category.hpp"
 

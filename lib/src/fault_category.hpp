@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fault_category.hpp: builds the error_code that a fired fail point returns.
 #pragma once
 

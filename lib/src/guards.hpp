@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // guards.hpp: the calling thread's stack of crashpoint::scoped_points.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scoped_points.cpp: thread-local arming for unit tests.
 #include <algorithm>
 #include <stdexcept>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // trace.cpp: one line per checkpoint reached, appended with a single write(2).
 #include "trace.hpp"
 

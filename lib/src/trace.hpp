@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // trace.hpp: the trace file named by CRASHPOINT_TRACE (or <VAR>_TRACE).
 //
 // Each checkpoint reached appends one line with one write(2) to a file opened

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bad_input_test.cpp: hostile and broken scenario files through the real
 // `crashpoint validate` and `crashpoint run` (issue 7, "Bad input").
 //

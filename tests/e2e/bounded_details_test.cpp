@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bounded_details_test.cpp: failure details are bounded in bytes, not only in
 // lines. Runs whose programs write megabyte lines cost the harness little
 // memory, and the console and the reports quote only the ends of each line.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // closed_output_test.cpp: `crashpoint run | head -1`. The reader of the
 // harness's stdout goes away mid-session; the harness must not die of SIGPIPE
 // with its commands running, but stop as it does on SIGINT: kill the running

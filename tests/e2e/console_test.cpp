@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // console_test.cpp: what `crashpoint run` prints for long sessions. On a
 // terminal (a pty, from util-linux `script`): the [n/N] progress counter and
 // colour; --color and NO_COLOR; --quiet; the failed runs listed at the end

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coverage_test.cpp: `crashpoint coverage` through the real executable: the
 // tree in tests/data/coverage (a defined-but-uncovered checkpoint, a scenario
 // naming an undefined one), --require-all, --json, --pattern, --run through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // e2e_assertions_test.cpp: every assertion kind, passing and failing, on the
 // state the toy store leaves after a crash and its recovery.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // e2e_clean_env_test.cpp: the clean-environment rule, observed by the commands
 // themselves. The harness is started with the arming and trace variables
 // already set (as when it runs under a test that uses crashpoint itself); only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // e2e_cli_test.cpp: the command line: run/list/validate, -j, --keep, --filter,
 // --target, exit statuses, the summary line, and errors in the files.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // e2e_failures_test.cpp: every failure class of a run, with its exact report.
 #include "suite_builder.hpp"
 

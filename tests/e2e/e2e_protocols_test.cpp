@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // e2e_protocols_test.cpp: the three kinds of target, and the ways an entry and
 // a scenario decide how the crash must end (library actions, expect = "error",
 // several checkpoints in one entry, a [crash] status override).

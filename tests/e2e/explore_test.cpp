@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Exploration: crash at every (checkpoint, hit) a command reaches, crash during
 // recovery, idempotent recovery, and reproducing one crash point.
 // Target: tests/fixtures/explore_store.cpp (put journals then applies each

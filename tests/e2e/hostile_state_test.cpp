@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hostile_state_test.cpp: workdirs that attack the checks the harness makes
 // itself (file content, glob, `idempotent` and `unchanged` snapshots, JSON,
 // patterns), each through the real crashpoint under the hostile observer.

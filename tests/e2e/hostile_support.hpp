@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hostile_support.hpp: running the real crashpoint on hostile targets, and
 // checking afterwards that nothing they started is still alive.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hostile_test.cpp: targets that hang, leave processes behind, flood their
 // output, ignore signals, close their stdio, damage their workdir or start
 // hundreds of processes, each run through the real crashpoint. Whatever the

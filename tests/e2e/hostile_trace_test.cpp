@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hostile_trace_test.cpp: targets that put something hostile where the
 // harness reads their trace: a FIFO, a link to /dev/zero, millions of lines.
 // The harness never waits on it, never reads it whole, and fails the run with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // init_test.cpp: `crashpoint init` writes a starter suite that validates as
 // written, runs once its crash command is filled in, and never overwrites.
 #include "suite_builder.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // interrupt_test.cpp: SIGINT or SIGTERM to the real crashpoint while a run's
 // recovery command hangs. The harness kills every child process group (and
 // what left them), removes the temporary folders of unfinished runs, keeps

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // no_data_loss_test.cpp: targets that reach out of their workdir cannot make
 // the harness destroy or change anything outside its temporary root. The
 // scenario folder, the fixture folder (which holds symbolic links to a folder

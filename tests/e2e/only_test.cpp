@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // only_test.cpp: `--only SCENARIO@CHECKPOINT` on `run` and `list`: exact ids,
 // repeatable, combined with --filter, and a did-you-mean for unknown ids.
 #include "suite_builder.hpp"

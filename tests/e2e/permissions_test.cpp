@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // permissions_test.cpp: what a user who is not root sees when a folder in the
 // workdir cannot be read. Only "no such file" counts as absence: a file in an
 // unreadable folder is not absent, and a glob cannot count what it cannot

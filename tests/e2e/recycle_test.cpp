@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // recycle_test.cpp: run folders are recycled between runs (workdir.hpp), and
 // no run can tell: with many runs at -j 2, each first command of a run checks
 // that its folder has the run's own name and holds nothing but its four empty

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // report_destination_test.cpp: where `--junit` and `--json` may write. `-` is
 // stdout; a FIFO, a character device or the file stdout already is are written
 // in place, never replaced; an input of the session or a folder is refused

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // reports_test.cpp: `run --junit FILE` and `run --json FILE`, read back the way
 // CI servers and scripts read them (libxml2, validated against Jenkins's
 // junit-10.xsd): counts, names, verdicts, failure messages, steps, escaping,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // setup_template_test.cpp: a scenario's setup runs once, and each of its runs
 // starts from a faithful copy of the state it left (setup_template.hpp):
 // explored crash points from their discovery run's state, a listed scenario's

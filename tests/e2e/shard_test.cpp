@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // shard_test.cpp: `--shard K/N` and Bazel's test sharding protocol on `list`
 // and `run`: the shards partition the runs, the split is stable when the
 // suite grows, empty shards pass, and bad values are usage errors.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // suite_builder.hpp: writes a suite folder from TOML strings and runs the real
 // `crashpoint` executable on it, the way a user would.
 //

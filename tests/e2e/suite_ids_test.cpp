@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // suite_ids_test.cpp: run ids stay unique when several suites are given, and a
 // file reached through two paths (a folder and a link to it) is loaded once.
 #include "suite_builder.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xml_doc.hpp: JUnit reports read back with libxml2, as CI servers read them,
 // and validated against Jenkins's schema (tests/data/junit-10.xsd).
 //

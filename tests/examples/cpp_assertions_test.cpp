@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // C++ assertions registered in a project's own harness executable
 // (examples/harness_api/minikv_harness.cpp), observed through that executable.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The harness's verdict on the bundled scenarios: all pass against minikv, and
 // against minikv_buggy (a planted compaction bug) exactly the runs whose
 // recovery is broken fail, each with the assertion that caught it. A harness

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // minikv_test.cpp: tests of minikv's recovery code (examples/minikv), in
 // process, plus a few runs of the real executables.
 //

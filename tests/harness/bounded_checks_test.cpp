@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bounded_checks_test.cpp: the checks the harness makes itself stop at their
 // budget's deadline and at the stop flag (SIGINT), refuse what would block,
 // and keep walks within their limits.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // coverage_test.cpp: `crashpoint coverage` without processes: the source scan,
 // the report model over tests/data/coverage, the table and JSON, and
 // command_coverage() behind its own CLI11 options (as cli.cpp registers them).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Predicting how an armed run must end, and judging how it did.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // detail_bounds_test.cpp: cutting failure details to bounded bytes: long lines
 // keep their ends, a run's details stop at a total, UTF-8 is never split.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `crashpoint init`'s files: the target path it writes, TOML quoting, and that
 // the starter files load as written.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // line_diff_test.cpp: the diff a failure message shows for multi-line text.
 #include <catch2/catch.hpp>
 

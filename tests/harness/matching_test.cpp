@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Placeholders, --filter globs and assertion path globs.
 #include <catch2/catch.hpp>
 

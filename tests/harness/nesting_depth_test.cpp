@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // nesting_depth_test.cpp: the depth scans that run before toml++ and
 // nlohmann_json, which recurse once per level, see a text.
 #include <catch2/catch.hpp>

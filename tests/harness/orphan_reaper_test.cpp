@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // orphan_reaper_test.cpp: listing this process's children both ways, and
 // which of them kill_orphans() ends or leaves alone. The children
 // here are forked directly (they wait in pause()), standing for orphans a

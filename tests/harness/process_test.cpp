@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // process_test.cpp: run_command() observed from outside: statuses, captured
 // output, environment, working directory, timeouts, process groups, and what
 // the child inherits. Fixtures: tests/fixtures/proc_*.

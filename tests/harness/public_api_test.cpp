@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The harness's public C++ API (crashpoint/harness.hpp) on small suites.
 #include <catch2/catch.hpp>
 

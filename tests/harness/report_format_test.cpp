@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JUnit and JSON reports built from a session record, without processes:
 // XML escaping, counts, failure vs error, the empty and interrupted cases.
 #include <catch2/catch.hpp>

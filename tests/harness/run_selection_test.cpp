@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --only: exact run ids, their errors, and how they combine with --filter.
 #include <catch2/catch.hpp>
 

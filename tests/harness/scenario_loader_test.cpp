@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scenario_loader_test.cpp: load_scenarios() on small TOML trees written to a
 // temporary folder: the model it builds, and each error it reports, with the
 // exact file:line:column and message.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sharding: --shard K/N parsing, Bazel's variables, and the hash split.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // trace_file_test.cpp: what the harness keeps of a trace, and what it refuses
 // to read: a FIFO, a link, a directory, a file over the size limit.
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tree_copy_test.cpp: temp_root::copy_folder, the copy that gives each run a
 // scenario's state after setup: faithful (links as links, hard links, holes,
 // modes), only inside the root, never through a link, and refusing what it

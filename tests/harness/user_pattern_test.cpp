@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // user_pattern_test.cpp: the patterns users write run on RE2: linear in the
 // text (no stack to overflow), errors with hints for other dialects' syntax,
 // UTF-8 text, and the matches `coverage --pattern` iterates over.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // workdir_test.cpp: temp_root deletes and writes only strictly inside its own
 // folder, never through a symbolic link, and removes whatever a target left
 // there (mode-000 folders, links out, very deep trees). A recycled run folder

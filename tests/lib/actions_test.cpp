@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Each action observed from outside: a fixture program is run with the arming
 // variable set, and the test checks how it ended and the exact stderr line.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The arming grammar: NAME[@HIT][=ACTION], comma-separated.
 #include <catch2/catch.hpp>
 

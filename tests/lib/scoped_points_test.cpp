@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // scoped_points: thread-local arming for unit tests, in process.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The trace file: one line per checkpoint reached, from threads and processes.
 #include <catch2/catch.hpp>
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # package_test.cmake: one step of the package tests (tests/package/CMakeLists.txt).
 #
 #   cmake -DSTEP=install|find_package|scenarios|add_subdirectory|library_only -D... -P package_test.cmake

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The I/O log: every field survives a write and a read, calls read as users
 // expect, and a malformed, cut or huge log is a precise error, never a crash.
 #include <catch2/catch.hpp>

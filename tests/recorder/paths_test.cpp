@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pieces under the tracer that need no tracee: lexical paths, the root's
 // view of them, flag names both ways, /proc/PID/maps, and reading strings
 // from memory up to the last readable byte.

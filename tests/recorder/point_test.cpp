@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The sys:CALL@HIT point grammar: what it accepts, what each part means, and
 // the precise error (column and expectation) for each kind of bad input.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What crashpoint-record logs: the modelled calls of real programs (dynamic,
 // static, threaded, forking), with paths relative to the root, and nothing
 // outside it. Each test runs the real executable on a fixture program.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Crash and fail points, and how crashpoint-record ends: as the command did,
 // with nothing left running. Each test runs the real executable.
 #include <catch2/catch.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What crashpoint-record cannot see never passes silently: each case is a
 // warning in the result file, in the log, and one line on stderr. And what a
 // target does to confuse a tracer (stopping itself, tracing, escaping with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // recorder_support.hpp: running the real crashpoint-record on a fixture
 // program and reading back what it wrote, for the recorder's tests.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The result file: everything the harness needs to confirm a syscall crash
 // survives a write and a read, and a file that is not a finished result is an
 // error, never a confirmation.

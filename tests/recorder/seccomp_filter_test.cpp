@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The seccomp filter, run by a small classic-BPF interpreter: which calls
 // stop for the recorder, and that every other call is decided from its
 // number alone (so the kernel can skip the filter for it entirely).

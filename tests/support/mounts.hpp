@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // mounts.hpp: bind mounts for the tests of what the harness does with a mount
 // point a target left in its folders (root only).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // spawn.hpp: runs fixture programs and the crashpoint executable from tests.
 //
 // Tests observe behaviour from outside, as users do: exit status or signal,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // crashpoint/harness.hpp: the crashpoint harness as a C++ library.
 //
 // The `crashpoint` executable is a thin main over this library. Link

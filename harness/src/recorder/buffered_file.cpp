@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // buffered_file.cpp: buffered append-only output (see buffered_file.hpp).
 #include "recorder/buffered_file.hpp"
 

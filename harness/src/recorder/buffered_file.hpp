@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // buffered_file.hpp: an output file written through a buffer, for the log and
 // the payloads, which grow by a small record per traced call.
 //

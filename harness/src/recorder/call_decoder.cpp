@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // call_decoder.cpp: decoding each modelled call's arguments (see call_decoder.hpp).
 #include "recorder/call_decoder.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // call_decoder.hpp: from a stopped thread's system call and arguments to the
 // io_op the log will hold, or nothing when the call is not modelled.
 //

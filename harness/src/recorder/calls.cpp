@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // calls.cpp: the table of modelled system calls (see calls.hpp).
 #include "recorder/calls.hpp"
 

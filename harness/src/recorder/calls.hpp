@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // calls.hpp: the system calls the recorder models, and the kinds that crash
 // points name.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // errno_names.cpp: errno names (see errno_names.hpp).
 #include "recorder/errno_names.hpp"
 

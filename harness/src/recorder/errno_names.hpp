@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // errno_names.hpp: errno values and their names, both ways.
 //
 //   errno_name(EIO) == "EIO";  errno_name(512) == "ERESTARTSYS";  errno_name(9999) == ""

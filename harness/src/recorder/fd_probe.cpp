@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fd_probe.cpp: descriptor facts through pidfd_getfd or /proc (see fd_probe.hpp).
 #include "recorder/fd_probe.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fd_probe.hpp: what a traced thread's file descriptor refers to.
 //
 //   fd_prober probe;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // flag_names.cpp: the names of each flag set (see flag_names.hpp).
 #include "recorder/flag_names.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // flag_names.hpp: flag arguments as text, as strace prints them, and back.
 //
 //   flags_text(flag_set::open, O_WRONLY | O_CREAT | O_TRUNC) == "O_WRONLY|O_CREAT|O_TRUNC"

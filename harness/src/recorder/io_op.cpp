@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // io_op.cpp: calls as users read them (see io_op.hpp).
 #include "recorder/io_op.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // io_op.hpp: one modelled file-system call, as the recorder saw it, and the
 // other entries of its log (process events, warnings, the crash point).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_text.cpp: JSON string escaping and UTF-8 checks (see json_text.hpp).
 #include "recorder/json_text.hpp"
 

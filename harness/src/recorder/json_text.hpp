@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_text.hpp: writing JSON strings fast, for byte strings that may not be
 // UTF-8 (file names are bytes).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // launcher.cpp: fork, seize, filter, exec (see launcher.hpp).
 #include "recorder/launcher.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // launcher.hpp: starting the command traced from its first instruction.
 //
 //   std::vector<sock_filter> filter = build_filter();

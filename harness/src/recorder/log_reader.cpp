@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // log_reader.cpp: streaming, bounded log parsing (see log_reader.hpp).
 #include "recorder/log_reader.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // log_reader.hpp: reading a recorder log back, streaming and bounded.
 //
 //   log_summary s = read_log("io.jsonl", [&](log_entry&& e) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // log_writer.cpp: formatting log lines (see log_writer.hpp).
 #include "recorder/log_writer.hpp"
 

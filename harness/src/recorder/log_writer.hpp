@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // log_writer.hpp: the recorder's I/O log, one JSON object per line.
 //
 //   log_writer log(buffered_file::create("io.jsonl"), "/tmp/run/work");  // writes the header line

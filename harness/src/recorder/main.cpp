@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // crashpoint-record: runs a command under the I/O recorder (docs/recorder.md).
 //
 //   crashpoint-record [--root DIR] [--log FILE] [--result FILE] [--payloads FILE]

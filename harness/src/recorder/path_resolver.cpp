@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // path_resolver.cpp: resolving traced paths (see path_resolver.hpp).
 #include "recorder/path_resolver.hpp"
 

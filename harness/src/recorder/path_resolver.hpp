@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // path_resolver.hpp: turning a traced call's path argument into an absolute
 // path, as the kernel will resolve it for that thread, and deciding whether it
 // lies under the recorder's root.

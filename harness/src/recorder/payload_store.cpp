@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // payload_store.cpp: copying written bytes out of tracees and files (see payload_store.hpp).
 #include "recorder/payload_store.hpp"
 

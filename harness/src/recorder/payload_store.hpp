@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // payload_store.hpp: the bytes of modelled writes, kept for power-loss states.
 //
 //   payload_store store(buffered_file::create("payloads.bin"));

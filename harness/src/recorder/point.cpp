@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // point.cpp: the `sys:CALL@HIT[+][=error(ERRNO)]` grammar (see point.hpp).
 #include "recorder/point.hpp"
 

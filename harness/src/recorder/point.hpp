@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // point.hpp: system-call crash and fail points, `sys:CALL@HIT...`.
 //
 //   sys:fsync@2               SIGKILL every traced process just before the 2nd fsync runs

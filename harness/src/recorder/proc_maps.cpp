@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // proc_maps.cpp: parsing /proc/TID/maps (see proc_maps.hpp).
 #include "recorder/proc_maps.hpp"
 

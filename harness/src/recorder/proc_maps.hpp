@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // proc_maps.hpp: a thread's memory mappings, from /proc/TID/maps, for the
 // rare calls that name memory instead of a file (msync, mprotect).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // recorder.cpp: one recorded run, start to result file (see recorder.hpp).
 #include "recorder/recorder.hpp"
 

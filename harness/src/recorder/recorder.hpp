@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // recorder.hpp: running a command under the I/O recorder, the entry point of
 // crashpoint-record and of any program that starts it.
 //

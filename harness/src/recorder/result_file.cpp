@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // result_file.cpp: the result file's JSON, both ways (see result_file.hpp).
 #include "recorder/result_file.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // result_file.hpp: the recorder's summary of a run, written once the command
 // has ended, and read back by whoever started it.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // seccomp_filter.cpp: building the trap filter (see seccomp_filter.hpp).
 #include "recorder/seccomp_filter.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // seccomp_filter.hpp: the BPF program that decides which system calls stop
 // for the recorder (SECCOMP_RET_TRACE) and which run untouched.
 //

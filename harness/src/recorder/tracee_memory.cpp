@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tracee_memory.cpp: process_vm_readv wrappers (see tracee_memory.hpp).
 #include "recorder/tracee_memory.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tracee_memory.hpp: reading (and rarely writing) a stopped tracee's memory.
 //
 //   std::optional<std::string> path = read_string(tid, args[1]);   // nullopt: unreadable or too long

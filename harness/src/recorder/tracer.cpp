@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tracer.cpp: the wait loop, process bookkeeping and kills (see tracer.hpp).
 #include "recorder/tracer.hpp"
 

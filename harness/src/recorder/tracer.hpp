@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tracer.hpp: the ptrace loop that follows a command and all its
 // descendants, decodes their trapped calls, and fires the crash point.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tracer_calls.cpp: modelled calls at their entry and exit, the crash point,
 // and error injection (see tracer.hpp).
 #include <linux/audit.h>

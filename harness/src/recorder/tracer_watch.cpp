@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tracer_watch.cpp: calls trapped only to warn about what the recorder cannot
 // see, or to keep a new process traced (see tracer.hpp, seccomp_filter.hpp).
 #include <sched.h>

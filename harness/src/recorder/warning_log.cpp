@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // warning_log.cpp: deduplicated warnings (see warning_log.hpp).
 #include "recorder/warning_log.hpp"
 

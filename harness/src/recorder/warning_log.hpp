@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // warning_log.hpp: the recorder's warnings, each reported once however often
 // it happens.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // crashpoint/arming.hpp: the grammar of the arming variable.
 //
 // A process is armed through one environment variable (`CRASHPOINT` unless the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* crashpoint/crashpoint.h: the checkpoint library's C API (C99).
  *
  * The same checkpoints as <crashpoint/crashpoint.hpp>, for C programs and for

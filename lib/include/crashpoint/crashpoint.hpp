@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // crashpoint/crashpoint.hpp: checkpoints that crash a process on request.
 //
 // Software that keeps state on disk promises that a crash at any moment leaves

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cxx11_user: a C++11 program that embeds a checkpoint through the C header,
 // as a code base that cannot move to C++17 does (README, "Use from CMake").
 #if __cplusplus != 201103L

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* c_api_user: a C99 program that embeds a checkpoint through the C API.
  * Prints `c api: ok`, or `c api: injected: MESSAGE` when c_checkpoint is armed
  * with the `error` action. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // checkpoint_user: a C++ program that embeds a checkpoint (crashpoint::checkpoint).
 //
 //   checkpoint_user save     writes state.tmp, then renames it to state

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // consumer_harness: a user's own harness executable (crashpoint::harness), the
 // `crashpoint` command line plus the C++ assertion `state_saved`.
 #include <crashpoint/harness.hpp>
