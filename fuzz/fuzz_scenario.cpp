@@ -29,10 +29,10 @@
 #include <string_view>
 #include <vector>
 
-#include "nesting_depth.hpp"
-#include "scenario_fields.hpp"
-#include "scenario_loader.hpp"
-#include "scenario_parser.hpp"
+#include "util/nesting_depth.hpp"
+#include "scenario/scenario_fields.hpp"
+#include "scenario/scenario_loader.hpp"
+#include "scenario/scenario_parser.hpp"
 
 namespace {
 

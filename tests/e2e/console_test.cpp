@@ -9,7 +9,7 @@
 
 #include <algorithm>
 
-#include "clean_env.hpp"
+#include "util/text.hpp"
 #include "suite_builder.hpp"
 
 using namespace crashpoint::test;

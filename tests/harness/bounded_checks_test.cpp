@@ -10,10 +10,10 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
-#include "assertions.hpp"
-#include "file_pieces.hpp"
+#include "check/assertions.hpp"
+#include "check/file_pieces.hpp"
 #include "spawn.hpp"
-#include "tree_walk.hpp"
+#include "check/tree_walk.hpp"
 
 using namespace crashpoint::harness;
 using crashpoint::test::temp_dir;

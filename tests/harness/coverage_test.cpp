@@ -10,10 +10,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "coverage.hpp"
-#include "coverage_render.hpp"
-#include "scenario_loader.hpp"
-#include "user_pattern.hpp"
+#include "coverage/coverage.hpp"
+#include "coverage/coverage_render.hpp"
+#include "scenario/scenario_loader.hpp"
+#include "util/user_pattern.hpp"
 
 namespace {
 

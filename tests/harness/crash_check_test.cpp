@@ -4,7 +4,7 @@
 
 #include <csignal>
 
-#include "crash_check.hpp"
+#include "run/crash_check.hpp"
 
 using namespace crashpoint::harness;
 

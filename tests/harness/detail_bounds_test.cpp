@@ -3,7 +3,7 @@
 // keep their ends, a run's details stop at a total, UTF-8 is never split.
 #include <catch2/catch.hpp>
 
-#include "detail_bounds.hpp"
+#include "util/detail_bounds.hpp"
 
 using namespace crashpoint::harness;
 

@@ -7,8 +7,8 @@
 
 #include <fstream>
 
-#include "init_command.hpp"
-#include "scenario_loader.hpp"
+#include "cli/init_command.hpp"
+#include "scenario/scenario_loader.hpp"
 
 using namespace crashpoint::harness;
 using Catch::Contains;

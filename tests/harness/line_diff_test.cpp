@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "assertions.hpp"
-#include "line_diff.hpp"
+#include "check/assertions.hpp"
+#include "util/line_diff.hpp"
 
 using namespace crashpoint::harness;
 

@@ -2,9 +2,10 @@
 // Placeholders, --filter globs and assertion path globs.
 #include <catch2/catch.hpp>
 
-#include "assertions.hpp"
-#include "placeholders.hpp"
-#include "run_plan.hpp"
+#include "check/assertions.hpp"
+#include "check/quoting.hpp"
+#include "scenario/placeholders.hpp"
+#include "plan/run_plan.hpp"
 
 using namespace crashpoint::harness;
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "nesting_depth.hpp"
+#include "util/nesting_depth.hpp"
 
 using namespace crashpoint::harness;
 

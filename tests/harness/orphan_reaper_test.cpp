@@ -11,7 +11,7 @@
 #include <csignal>
 #include <vector>
 
-#include "orphan_reaper.hpp"
+#include "process/orphan_reaper.hpp"
 
 namespace {
 

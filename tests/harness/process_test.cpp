@@ -22,7 +22,7 @@
 #include <thread>
 #include <vector>
 
-#include "process.hpp"
+#include "process/process.hpp"
 #include "spawn.hpp"
 
 namespace {

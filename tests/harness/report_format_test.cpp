@@ -3,8 +3,8 @@
 // XML escaping, counts, failure vs error, the empty and interrupted cases.
 #include <catch2/catch.hpp>
 
-#include "json_report.hpp"
-#include "junit_report.hpp"
+#include "report/json_report.hpp"
+#include "report/junit_report.hpp"
 
 using namespace crashpoint::harness;
 using Catch::Contains;

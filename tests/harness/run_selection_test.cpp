@@ -2,7 +2,7 @@
 // --only: exact run ids, their errors, and how they combine with --filter.
 #include <catch2/catch.hpp>
 
-#include "run_plan.hpp"
+#include "plan/run_plan.hpp"
 
 using namespace crashpoint::harness;
 

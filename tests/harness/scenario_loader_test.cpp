@@ -10,8 +10,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "duration.hpp"
-#include "scenario_loader.hpp"
+#include "util/duration.hpp"
+#include "scenario/scenario_loader.hpp"
 
 namespace {
 

@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "shard.hpp"
+#include "plan/shard.hpp"
 
 using namespace crashpoint::harness;
 

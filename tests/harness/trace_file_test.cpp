@@ -9,8 +9,8 @@
 #include <fstream>
 
 #include "spawn.hpp"
-#include "trace_file.hpp"
-#include "workdir.hpp"
+#include "run/trace_file.hpp"
+#include "workdir/workdir.hpp"
 
 using namespace crashpoint::harness;
 using Catch::Contains;

@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "spawn.hpp"
-#include "workdir.hpp"
+#include "workdir/workdir.hpp"
 
 namespace {
 

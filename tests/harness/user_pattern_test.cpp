@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "user_pattern.hpp"
+#include "util/user_pattern.hpp"
 
 using namespace crashpoint::harness;
 using Catch::Contains;

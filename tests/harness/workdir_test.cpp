@@ -15,9 +15,9 @@
 #include <sstream>
 
 #include "mounts.hpp"
-#include "orphan_reaper.hpp"
+#include "process/orphan_reaper.hpp"
 #include "spawn.hpp"
-#include "workdir.hpp"
+#include "workdir/workdir.hpp"
 
 namespace {
 

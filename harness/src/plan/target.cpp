@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// target.cpp: target resolution, checked before anything runs.
+#include "plan/target.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+namespace crashpoint::harness {
+namespace {
+
+bool is_executable_file(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+fs::path find_on_path(const std::string& name, const std::string& path_var) {
+  std::size_t start = 0;
+  while (start <= path_var.size()) {
+    const std::size_t end = std::min(path_var.find(':', start), path_var.size());
+    const fs::path dir = path_var.substr(start, end - start);
+    if (!dir.empty() && is_executable_file(dir / name)) return fs::absolute(dir / name);
+    start = end + 1;
+  }
+  return {};
+}
+
+fs::path resolve_target(const suite& s, const std::optional<fs::path>& override_path,
+                        std::string& error) {
+  fs::path path;
+  std::string origin;
+  if (override_path) {
+    path = fs::absolute(*override_path);
+    origin = "--target";
+  } else if (s.command.find('/') != std::string::npos) {
+    path = fs::absolute(s.dir / s.command);
+    origin = "[target] command, relative to " + s.dir.string();
+  } else {
+    const char* env_path = std::getenv("PATH");
+    path = find_on_path(s.command, env_path ? env_path : "");
+    if (path.empty()) {
+      error = "target `" + s.command + "` not found on PATH (build it, or pass --target)";
+      return {};
+    }
+    return path;
+  }
+  path = path.lexically_normal();
+  if (!is_executable_file(path)) {
+    error = "target " + path.string() + " (from " + origin + ") " +
+            (fs::exists(path) ? "is not an executable file" : "does not exist") +
+            " (build it, or pass --target)";
+    return {};
+  }
+  return path;
+}
+
+}  // namespace crashpoint::harness

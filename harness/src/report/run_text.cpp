@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "report/run_text.hpp"
+
+#include <fmt/format.h>
+
+#include <sstream>
+
+namespace crashpoint::harness {
+namespace {
+
+std::string indent(const std::string& text, std::string_view pad) {
+  std::string out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.append(pad).append(line).append("\n");
+  return out;
+}
+
+std::string duration_text(std::chrono::nanoseconds d) {
+  const double ms = std::chrono::duration<double, std::milli>(d).count();
+  return ms < 1000 ? fmt::format("{:.0f} ms", ms) : fmt::format("{:.2f} s", ms / 1000);
+}
+
+std::string paint(bool colour, const char* code, std::string_view text) {
+  return colour ? fmt::format("\033[{}m{}\033[0m", code, text) : std::string(text);
+}
+
+}  // namespace
+
+std::string format_run(const run_report& r, bool colour) {
+  std::string text = fmt::format("{}  {}  {}  ({})\n",
+                                 r.passed ? paint(colour, "32", "PASS") : paint(colour, "31;1", "FAIL"),
+                                 r.scenario, r.checkpoint, duration_text(r.duration));
+  if (!r.passed) {
+    text += indent(fmt::format("{}: {}", r.failure, r.reason), "      ");
+    for (const auto& d : r.details) text += indent(d, "      ");
+  }
+  if (!r.run_dir.empty()) text += fmt::format("      kept: {}\n", r.run_dir.string());
+  if (!r.passed && !r.reproduce.empty()) {
+    text += "      reproduce:\n" + indent(r.reproduce, "        ");
+  }
+  return text;
+}
+
+}  // namespace crashpoint::harness
+
+std::string crashpoint::run_report::text() const { return harness::format_run(*this, false); }
