@@ -45,6 +45,13 @@ if(TARGET crashpoint_harness)
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT crashpoint_runtime
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT crashpoint_development
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT crashpoint_development)
+  if(TARGET crashpoint-record)
+    # Syscall crash points run the crash command under it; the harness finds
+    # it beside `crashpoint`.
+    install(TARGETS crashpoint-record
+      EXPORT crashpointHarnessTargets
+      RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT crashpoint_runtime)
+  endif()
   install(EXPORT crashpointHarnessTargets
     NAMESPACE crashpoint::
     DESTINATION ${CRASHPOINT_INSTALL_CMAKEDIR} COMPONENT crashpoint_development)

@@ -76,6 +76,8 @@ struct run_report {
   std::string failure;     // "" when passed, else e.g. "checkpoint not reached"
   std::string reason;      // one line
   std::vector<std::string> details;  // expected against actual, stderr tails
+  std::string call;        // a syscall crash point's call: rename("data.tmp", "data"); else ""
+  std::vector<std::string> warnings;  // what the I/O recorder could not see
   std::vector<step_report> steps;
   std::string reproduce;   // shell lines that replay the run by hand
   std::filesystem::path run_dir;  // kept run directory (workdir is run_dir / "work"), or empty

@@ -121,6 +121,8 @@ void add_point_options(CLI::App& cmd, explore_options& o) {
   repeatable(cmd.add_option("--exclude", o.exclude,
                             "Leave out checkpoints whose name matches this glob (repeat the option for more)")
                  ->type_name("GLOB"));
+  cmd.add_flag("--syscalls", o.syscalls,
+               "Also crash at every file-system call the crash command makes (sys:CALL@HIT, under crashpoint-record)");
 }
 
 void add_run_options(CLI::App& cmd, cli_options& o) {

@@ -35,6 +35,7 @@ std::string rerun_command(const cli_options& o, const run_result& r) {
   for (const std::string& glob : o.explore.include) add(line, "--include", glob);
   for (const std::string& glob : o.explore.exclude) add(line, "--exclude", glob);
   if (o.explore.double_crash) line += " --double";
+  if (o.explore.syscalls) line += " --syscalls";
   const auto dashed = [](const std::string& path) { return path.starts_with("-"); };
   if (std::any_of(o.paths.begin(), o.paths.end(), dashed)) line += " --";  // not an option
   for (const std::string& path : o.paths) line += " " + shell_quote(path);

@@ -33,6 +33,8 @@ nlohmann::json to_json(const run_result& r) {
           {"kind", kind_id(r.kind)},
           {"reason", r.reason},
           {"details", r.details},
+          {"call", r.point_call},
+          {"warnings", r.warnings},
           {"reproduce", r.reproduce},
           {"run_dir", r.run_dir.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.run_dir.string())},
           {"duration_ms", milliseconds(r.duration)},

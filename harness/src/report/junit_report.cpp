@@ -90,6 +90,8 @@ std::string count_attrs(const std::vector<const run_result*>& runs, std::size_t 
 
 std::string failure_text(const run_result& r) {
   std::string text = std::string(to_string(r.kind)) + ": " + r.reason + "\n";
+  if (!r.point_call.empty()) text += "call: " + r.point_call + "\n";
+  for (const std::string& w : r.warnings) text += "warning: " + w + "\n";
   for (const std::string& d : r.details) text += d + (d.ends_with('\n') ? "" : "\n");
   if (!r.run_dir.empty()) text += "kept: " + r.run_dir.string() + "\n";
   if (!r.reproduce.empty()) {
@@ -103,7 +105,12 @@ std::string failure_text(const run_result& r) {
 std::string testcase(const run_result& r) {
   std::string out = "    <testcase" + attr("name", r.checkpoint) + attr("classname", r.scenario) +
                     attr("time", seconds_text(r.duration));
-  if (r.passed) return out + "/>\n";
+  if (r.passed && r.warnings.empty()) return out + "/>\n";
+  if (r.passed) {
+    std::string text;
+    for (const std::string& w : r.warnings) text += "warning: " + w + "\n";
+    return out + fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(text, false));
+  }
   const char* element = r.kind == failure_kind::harness_error ? "error" : "failure";
   const std::string message = std::string(to_string(r.kind)) + ": " + r.reason;
   out += fmt::format(">\n      <{}{}{}>{}</{}>\n    </testcase>\n", element, attr("message", message),

@@ -27,9 +27,11 @@ std::string paint(bool colour, const char* code, std::string_view text) {
 }  // namespace
 
 std::string format_run(const run_report& r, bool colour) {
-  std::string text = fmt::format("{}  {}  {}  ({})\n",
+  std::string text = fmt::format("{}  {}  {}{}  ({})\n",
                                  r.passed ? paint(colour, "32", "PASS") : paint(colour, "31;1", "FAIL"),
-                                 r.scenario, r.checkpoint, duration_text(r.duration));
+                                 r.scenario, r.checkpoint, r.call.empty() ? "" : "  " + r.call,
+                                 duration_text(r.duration));
+  for (const auto& w : r.warnings) text += indent("warning: " + w, "      ");
   if (!r.passed) {
     text += indent(fmt::format("{}: {}", r.failure, r.reason), "      ");
     for (const auto& d : r.details) text += indent(d, "      ");

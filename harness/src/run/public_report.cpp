@@ -39,6 +39,8 @@ run_report to_public(const run_result& r) {
   out.failure = r.passed ? "" : std::string(to_string(r.kind));
   out.reason = r.reason;
   out.details = r.details;
+  out.call = r.point_call;
+  out.warnings = r.warnings;
   for (const step_record& s : r.steps) out.steps.push_back(to_public(s));
   out.reproduce = r.reproduce;
   out.run_dir = r.run_dir;

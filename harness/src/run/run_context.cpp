@@ -53,8 +53,9 @@ run_context::run_context(const run_spec& run, const temp_root& root, const run_o
 }
 
 command_result run_context::run(const std::string& phase, const std::vector<std::string>& argv,
-                                const env_map& extra) {
+                                const env_map& extra, const argv_wrapper& wrap) {
   step_record step{phase, expand(argv, values_), extra, {}, {}, {}, {}};
+  if (wrap) step.argv = wrap(step.argv);
   command cmd{step.argv, clean_.vars, dirs_.work, timeout_};
   cmd.env["HOME"] = dirs_.home.string();
   cmd.env["TMPDIR"] = dirs_.tmp.string();

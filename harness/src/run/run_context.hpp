@@ -28,6 +28,7 @@
 #include <sys/types.h>
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,9 +54,12 @@ class run_context {
   const run_spec& spec() const { return run_; }
 
   // Runs argv (placeholders expanded) in the workdir with the clean
-  // environment plus `extra`, and records it as a step of `phase`.
+  // environment plus `extra`, and records it as a step of `phase`. `wrap`,
+  // when given, turns the expanded argv into the command line that runs it
+  // (under crashpoint-record, say); the step records what really ran.
+  using argv_wrapper = std::function<std::vector<std::string>(const std::vector<std::string>&)>;
   command_result run(const std::string& phase, const std::vector<std::string>& argv,
-                     const env_map& extra);
+                     const env_map& extra, const argv_wrapper& wrap = {});
   // Records a step that ran in another run folder (a setup template's, which
   // this run's state was copied from), with its output, as if it ran here.
   void record(step_record step, std::string out, std::string err);

@@ -22,6 +22,9 @@ struct run_options {
   // Trace the recovery commands too (only the trace variable is added), to
   // discover the checkpoints recovery reaches (explore --double).
   bool trace_recovery = false;
+  // Discovery runs the crash command under crashpoint-record too, and every
+  // modelled file-system call becomes a crash point (`--syscalls`).
+  bool discover_syscalls = false;
   // Where a run that is first to set up for its scenario's shared_setup
   // (run_spec::setup) saves the template; null: no template is made.
   setup_templates* templates = nullptr;

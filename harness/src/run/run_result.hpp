@@ -54,6 +54,12 @@ struct run_result {
   failure_kind kind = failure_kind::none;
   std::string reason;                // one line
   std::vector<std::string> details;  // expected against actual, stderr tails
+  // A syscall crash point's call, relative to the workdir, as the recorder
+  // saw it: `rename("data.tmp", "data")`; "" for checkpoints.
+  std::string point_call;
+  // What the recorder could not see (io_uring, a shared writable mmap, ...):
+  // the verdict may be incomplete, and the reports say so.
+  std::vector<std::string> warnings;
   std::vector<step_record> steps;
   std::string reproduce;             // shell commands that replay the run by hand
   fs::path run_dir;                  // kept, or empty when removed

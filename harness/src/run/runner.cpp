@@ -9,6 +9,7 @@
 #include "util/detail_bounds.hpp"
 #include "run/run_context.hpp"
 #include "run/setup_template.hpp"
+#include "run/syscall_crash.hpp"
 #include "check/tree_snapshot.hpp"
 #include "util/text.hpp"
 
@@ -94,7 +95,34 @@ void fail_crash(run_result& r, const crash_verdict& v, const std::string& what,
   if (v.outcome != crash_outcome::not_started) r.details.push_back(output_tail(res));
 }
 
+// A `sys:` entry: the crash command runs under crashpoint-record, whose result
+// file alone confirms the crash (syscall_crash.hpp).
+bool run_syscall_crash(run_context& ctx, const run_spec& run, run_result& r) {
+  const crash_step& crash = run.scen->crash;
+  const fs::path recorder = find_recorder();
+  const command_result res =
+      ctx.run("crash", crash.argv, {}, [&](const std::vector<std::string>& argv) {
+        return recorded_argv(recorder, ctx.dirs(), run.checkpoint, argv);
+      });
+  std::vector<end_condition> ends;
+  if (crash.status) ends.push_back(*crash.status);
+  const syscall_verdict v = judge_syscall_crash(ctx.dirs(), run.checkpoint, ends, res);
+  r.point_call = v.call;
+  r.warnings = v.warnings;
+  if (v.verdict.outcome == crash_outcome::confirmed) return true;
+  // The reason names the command as the scenario wrote it; the step (and the
+  // reproduction) shows the recorder's whole command line.
+  const std::vector<std::string>& ran = r.steps.back().argv;
+  const auto dashes = std::find(ran.begin(), ran.end(), "--");
+  const std::vector<std::string> command(dashes == ran.end() ? ran.begin() : dashes + 1, ran.end());
+  fail(r, kind_of(v.verdict.outcome),
+       "crash command `" + command_text(command) + "` under crashpoint-record: " + v.verdict.detail);
+  if (v.verdict.outcome != crash_outcome::not_started) r.details.push_back(output_tail(res));
+  return false;
+}
+
 bool run_crash(run_context& ctx, const run_spec& run, run_result& r) {
+  if (is_syscall_point(run.checkpoint)) return run_syscall_crash(ctx, run, r);
   const crash_step& crash = run.scen->crash;
   const command_result res =
       ctx.run("crash", crash.argv, ctx.arming_env(run.checkpoint, ctx.dirs().trace));
@@ -300,9 +328,17 @@ void run_discovery(run_context& ctx, const run_spec& run, const run_options& opt
   r.passed = true;
   if (!run_setup(ctx, *run.scen, r)) return;
   r.setup_state = save_setup(ctx, run, opts, r);
-  const command_result res = ctx.run("discover", run.scen->crash.argv, ctx.arming_env("", ctx.dirs().trace));
+  const bool syscalls = opts.discover_syscalls || run.scen->syscalls;
+  const fs::path recorder = syscalls ? find_recorder() : fs::path();
+  const command_result res = ctx.run(
+      "discover", run.scen->crash.argv, ctx.arming_env("", ctx.dirs().trace), [&](const std::vector<std::string>& argv) {
+        return syscalls ? recorded_argv(recorder, ctx.dirs(), "", argv) : argv;
+      });
   trace_summary reached = ctx.read_trace(ctx.dirs().trace);
   r.trace = std::move(reached.points);
+  if (syscalls && exited_zero(res)) {
+    for (crash_point& p : syscall_points(ctx.dirs())) r.trace.push_back(std::move(p));
+  }
   if (exited_zero(res) && !reached.problem.empty()) {
     fail(r, failure_kind::discovery_failed,
          "unarmed, the crash command `" + command_text(r.steps.back().argv) +

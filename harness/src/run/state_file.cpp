@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // state_file.cpp: JSON for exit statuses, steps and the state file.
 #include "run/state_file.hpp"
+#include "run/syscall_crash.hpp"
 
 #include <fstream>
 
@@ -35,6 +36,9 @@ std::string state_json(const run_spec& run, const run_dirs& dirs,
                      {"workdir", dirs.work.string()},
                      {"steps", nlohmann::json::array()}};
   for (const step_record& s : steps) doc["steps"].push_back(to_json(s));
+  // A crash step that ran under crashpoint-record left its log of file-system
+  // calls beside the workdir (docs/recorder.md, "The log").
+  if (std::error_code ec; fs::is_regular_file(recorder_log(dirs), ec)) doc["io_log"] = recorder_log(dirs).string();
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -12,8 +12,12 @@
 //        "env": {"CRASHPOINT": "deposit_after_intent", ...},
 //        "status": {"kind": "signaled", "signal": 6, "signal_name": "SIGABRT"},
 //        "duration_ms": 3.2, "stdout": "/tmp/.../logs/1-crash.out", "stderr": "..."}
-//     ]
+//     ],
+//     "io_log": "/tmp/.../io-log.jsonl"
 //   }
+//
+// io_log is there when the crash step ran under crashpoint-record (a `sys:`
+// entry): its log of the file-system calls the crash command made.
 //
 // status.kind is "exited" (with "exit_code"), "signaled" (with "signal" and
 // "signal_name"), "timed_out" or "not_started" (with "error").

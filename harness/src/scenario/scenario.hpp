@@ -13,11 +13,17 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace crashpoint::harness {
 
 namespace fs = std::filesystem;
+
+// `checkpoints` entries with this prefix are syscall crash points
+// (`sys:fsync@2`), run under crashpoint-record; the rest name checkpoints.
+inline constexpr std::string_view recorder_point_prefix = "sys:";
+inline bool is_syscall_point(std::string_view entry) { return entry.starts_with(recorder_point_prefix); }
 
 struct source_location {
   fs::path file;
@@ -107,6 +113,9 @@ struct scenario {
   // `checkpoints = "auto"`: every (checkpoint, hit) a traced run of the crash
   // command reaches is a run of its own (explore.hpp); `checkpoints` is empty.
   bool auto_checkpoints = false;
+  // `syscalls = true` with "auto": every modelled file-system call of the
+  // discovery run is a crash point too (`sys:write@3`).
+  bool syscalls = false;
   // Recovery runs a second time and must change nothing in the workdir.
   bool idempotent = false;
   std::vector<source_location> checkpoint_where;

@@ -7,18 +7,39 @@
 #include "scenario/scenario_fields.hpp"
 #include "scenario/scenario_parser.hpp"
 
+#ifdef CRASHPOINT_HAS_RECORDER
+#include "recorder/point.hpp"
+#endif
+
 namespace crashpoint::harness::loader {
 namespace {
 
-constexpr std::array<std::string_view, 9> scenario_keys{
+constexpr std::array<std::string_view, 10> scenario_keys{
     "description", "checkpoints", "timeout",  "env",   "setup",
-    "crash",       "recover",     "assert",   "idempotent"};
+    "crash",       "recover",     "assert",   "idempotent", "syscalls"};
 constexpr std::array<std::string_view, 3> setup_keys{"fixture", "steps", "template"};
 constexpr std::array<std::string_view, 3> crash_keys{"command", "expect", "status"};
 constexpr std::string_view argv_what = "a non-empty array of strings like [\"{target}\", \"arg\"]";
 
 std::string indexed(std::string_view key, std::size_t i) {
   return std::string(key) + "[" + std::to_string(i) + "]";
+}
+
+// A `sys:CALL@HIT...` entry is a syscall crash point (recorder/point.hpp):
+// one that does not parse is reported at its column, as the recorder would
+// refuse it. Other entries are checkpoint names, checked when they run.
+bool syscall_point_valid(const std::string& entry, source_location where, const std::string& key,
+                         diagnostics_sink& sink) {
+  if (!entry.starts_with(recorder_point_prefix)) return true;
+#ifdef CRASHPOINT_HAS_RECORDER
+  const recorder::parsed_point p = recorder::parse_point(entry);
+  if (p) return true;
+  where.column += static_cast<std::uint32_t>(p.error.column);  // the entry starts after the quote
+  sink.error(where, "`" + key + "`: " + p.error.message);
+#else
+  sink.error(where, "`" + key + "`: syscall crash points need crashpoint-record, which runs on Linux x86-64 only");
+#endif
+  return false;
 }
 
 // Adds one checkpoint entry unless it repeats an earlier one (which would
@@ -34,6 +55,7 @@ void add_checkpoint(const toml::node& entry, std::size_t i, diagnostics_sink& si
                           " (first listed at " + line_column(first->second) + ")");
     return;
   }
+  if (!syscall_point_valid(*name, first->second, indexed("checkpoints", i), sink)) return;
   out.checkpoints.push_back(std::move(*name));
   out.checkpoint_where.push_back(first->second);
 }
@@ -60,6 +82,18 @@ void read_checkpoints(const table_reader& top, scenario& out) {
   seen.reserve(array->size());
   for (std::size_t i = 0; i < array->size(); ++i)
     add_checkpoint(*array->get(i), i, top.sink(), seen, out);
+}
+
+// `syscalls = true`: discovery (checkpoints = "auto") runs the crash command
+// under the recorder too, and every modelled file-system call becomes a crash
+// point. Without "auto" there is nothing to discover: an error, not a no-op.
+void read_syscalls(const table_reader& top, scenario& out) {
+  out.syscalls = top.boolean("syscalls").value_or(false);
+  if (!out.syscalls || out.auto_checkpoints) return;
+  if (const toml::node* node = top.find("syscalls")) {
+    top.sink().error(*node, "`syscalls = true` needs `checkpoints = \"auto\"`: list syscall crash points "
+                            "as `sys:CALL@HIT` entries instead");
+  }
 }
 
 void read_steps(const table_reader& r, scenario& out) {
@@ -158,6 +192,7 @@ void parse_scenario(const toml::table& root, const suite& owner, diagnostics_sin
   if (auto description = top.string("description")) out.description = *description;
   read_checkpoints(top, out);
   out.idempotent = top.boolean("idempotent").value_or(false);
+  read_syscalls(top, out);
   out.timeout = read_timeout(top, "timeout");
   if (auto env = top.env("env")) out.env = std::move(*env);
   reject_reserved_env(top, "env", owner.env_var);

@@ -14,6 +14,7 @@ struct explore_options {
   std::vector<std::string> include;   // globs on checkpoint names; empty: all
   std::vector<std::string> exclude;   // globs on checkpoint names
   bool double_crash = false;          // --double: crash recovery too
+  bool syscalls = false;              // --syscalls: every modelled file-system call is a point too
 };
 
 }  // namespace crashpoint::harness

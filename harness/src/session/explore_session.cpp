@@ -75,8 +75,10 @@ discovery discover(const std::vector<run_spec>& bases, const explore_options& ex
                    const temp_root& root, const session_options& opts,
                    const std::function<void(const run_result&)>& on_failure,
                    const std::atomic<bool>& stop) {
+  run_options traced_opts = opts.run;
+  traced_opts.discover_syscalls = explore.syscalls;
   const auto traced = execute_runs(
-      bases, [&](const run_spec& run) { return execute_discovery(run, root, opts.run); },
+      bases, [&](const run_spec& run) { return execute_discovery(run, root, traced_opts); },
       opts.jobs, [&](const run_result& r) { if (!r.passed) on_failure(r); }, stop);
   // An interrupt leaves some out: results are matched to bases by scenario.
   std::map<std::string, const run_spec*> base_of;
