@@ -4,6 +4,7 @@
 #include "minikv/store.hpp"
 
 #include <utility>
+#include <vector>
 
 #include <crashpoint/crashpoint.hpp>
 
@@ -47,11 +48,32 @@ std::error_code store::recover() {
 }
 
 std::error_code store::make_data_dir() {
+  // A new folder's name is durable only once the folder holding it is synced,
+  // and --dir may name several that do not exist yet: each one created is
+  // followed by a sync of its parent, from the top down, so that a power cut
+  // cannot take away a folder under which an acknowledged change was made.
+  std::vector<std::filesystem::path> missing;
   std::error_code ec;
-  if (std::filesystem::create_directories(data_dir_, ec)) {
-    return sync_directory(data_dir_.parent_path());
+  for (std::filesystem::path p = data_dir_; !p.empty(); p = p.parent_path()) {
+    if (std::filesystem::exists(p, ec) || ec) {
+      break;
+    }
+    missing.push_back(p);
   }
-  return ec;
+  if (ec) {
+    return ec;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    std::filesystem::create_directory(*it, ec);
+    if (ec) {
+      return ec;
+    }
+    const std::filesystem::path parent = it->parent_path();
+    if (std::error_code sync_ec = sync_directory(parent.empty() ? "." : parent)) {
+      return sync_ec;
+    }
+  }
+  return {};
 }
 
 std::error_code store::replay_log() {
