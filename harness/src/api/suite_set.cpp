@@ -4,7 +4,7 @@
 #include <stdexcept>
 
 #include "crashpoint/harness.hpp"
-#include "session/explore_session.hpp"
+#include "session/session.hpp"
 #include "run/public_report.hpp"
 #include "plan/run_plan.hpp"
 #include "scenario/scenario_loader.hpp"

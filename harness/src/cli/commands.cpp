@@ -8,7 +8,7 @@
 #include <set>
 
 #include "report/console_report.hpp"
-#include "session/explore_session.hpp"
+#include "session/session.hpp"
 #include "cli/exit_codes.hpp"
 #include "session/interrupt_watch.hpp"
 #include "report/json_report.hpp"
@@ -17,8 +17,8 @@
 #include "cli/rerun_command.hpp"
 #include "plan/run_plan.hpp"
 #include "scenario/scenario_loader.hpp"
-#include "session/session.hpp"
 #include "session/session_record.hpp"
+#include "session/worker_pool.hpp"
 #include "run/setup_template.hpp"
 #include "plan/shard.hpp"
 #include "plan/target.hpp"

@@ -10,7 +10,7 @@
 #include "session/interrupt_watch.hpp"
 #include "report/report_destination.hpp"
 #include "scenario/scenario_loader.hpp"
-#include "session/session.hpp"
+#include "session/worker_pool.hpp"
 #include "session/session_record.hpp"
 #include "plan/target.hpp"
 #include "util/terminal.hpp"
