@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// session.cpp: discovery, then the runs, then crashes in recovery.
+// session.cpp: discovery, the plan, the runs, then crashes in recovery.
 #include "session/session.hpp"
 
 #include <map>
+#include <set>
 
+#include "plan/target.hpp"
 #include "run/runner.hpp"
 #include "run/setup_template.hpp"
 
@@ -11,31 +13,23 @@ namespace crashpoint::harness {
 namespace {
 
 // Run directories are named by index: keep them unique across the phases.
-void number_from(std::vector<run_spec>& runs, std::size_t& next) {
+void number_from(std::vector<run_spec>& runs, std::size_t next) {
   for (run_spec& r : runs) r.index = next++;
 }
 
 // --include and --exclude choose where the first crash happens; recovery is
 // crashed at every checkpoint it reaches (up to --max-hits).
-std::vector<run_spec> recovery_crashes(const std::vector<run_spec>& runs,
-                                       const std::vector<run_result>& results,
+std::vector<run_spec> recovery_crashes(const std::vector<finished_run>& finished,
                                        const explore_options& first_crash) {
   explore_options opts;
   opts.max_hits = first_crash.max_hits;
-  std::map<std::string, const run_spec*> by_id;
-  for (const run_spec& r : runs) by_id[r.id()] = &r;
   std::vector<run_spec> out;
-  for (const run_result& r : results) {
-    const auto it = by_id.find(r.scenario + "@" + r.checkpoint);
-    if (!r.passed || it == by_id.end()) continue;
-    const auto points = select_points(r.recovery_trace, opts);
-    for (run_spec& run : recovery_point_runs(*it->second, points)) out.push_back(std::move(run));
+  for (const finished_run& f : finished) {
+    if (!f.result.passed) continue;
+    const auto points = select_points(f.result.recovery_trace, opts);
+    for (run_spec& run : recovery_point_runs(*f.run, points)) out.push_back(std::move(run));
   }
   return out;
-}
-
-void append(std::vector<run_result>& to, std::vector<run_result>&& from) {
-  for (run_result& r : from) to.push_back(std::move(r));
 }
 
 // One shared setup per listed scenario with two runs or more in the plan
@@ -53,13 +47,25 @@ void share_listed_setups(std::vector<run_spec>& runs) {
   }
 }
 
+run_selection selection_of(const session_request& request) {
+  return {request.filters, request.only, {}};
+}
+
 }  // namespace
 
-std::vector<run_spec> exploration_bases(const std::vector<loaded_suite>& suites, bool all_scenarios) {
+std::vector<run_spec> discovery_runs_of(const std::vector<loaded_suite>& suites,
+                                        const session_request& request) {
+  std::vector<std::string> names;
+  for (const loaded_suite& s : suites) {
+    for (const scenario& sc : s.scenarios) names.push_back(sc.name);
+  }
+  // An --only id of another scenario needs no discovery of this one.
+  const run_selection selection = selection_of(request);
   std::vector<run_spec> bases;
   for (const loaded_suite& s : suites) {
     for (const scenario& sc : s.scenarios) {
-      if (!all_scenarios && !sc.auto_checkpoints) continue;
+      if (!request.explore_all && !sc.auto_checkpoints) continue;
+      if (!may_select(selection, sc.name, names)) continue;
       run_spec base;
       base.target = &s.target;
       base.scen = &sc;
@@ -71,47 +77,124 @@ std::vector<run_spec> exploration_bases(const std::vector<loaded_suite>& suites,
   return bases;
 }
 
-discovery discover(const std::vector<run_spec>& bases, const explore_options& explore,
-                   const temp_root& root, const session_options& opts,
-                   const std::function<void(const run_result&)>& on_failure,
-                   const std::atomic<bool>& stop) {
-  const auto traced = execute_runs(
-      bases, [&](const run_spec& run) { return execute_discovery(run, root, opts.run); },
-      opts.jobs, [&](const run_result& r) { if (!r.passed) on_failure(r); }, stop);
-  // An interrupt leaves some out: results are matched to bases by scenario.
-  std::map<std::string, const run_spec*> base_of;
-  for (const run_spec& b : bases) base_of[b.scen->name] = &b;
-  discovery out;
-  for (const run_result& r : traced) {
-    const run_spec& base = *base_of.at(r.scenario);
-    std::vector<run_spec>& points = out.points[base.scen];
-    if (!r.passed) {
-      out.failures.push_back(r);
-      continue;
-    }
-    points = point_runs(base, select_points(r.trace, explore));
-    if (!r.setup_state) continue;
-    const auto shared = std::make_shared<shared_setup>(r.setup_state);
-    for (run_spec& p : points) p.setup = shared;
-  }
-  return out;
+session::session(const std::vector<loaded_suite>& suites, session_request request,
+                 const std::atomic<bool>& stop)
+    : suites_(suites), request_(std::move(request)), stop_(stop) {
+  request_.run.stop = &stop_;
 }
 
-session_results execute_session(std::vector<run_spec> runs, const explore_options& explore,
-                                const temp_root& root, const session_options& opts, std::size_t next,
-                                const std::function<void(const run_result&)>& on_result,
-                                const std::atomic<bool>& stop, const planned_callback& on_planned) {
-  if (opts.run.templates != nullptr) share_listed_setups(runs);
-  session_options first = opts;
-  first.run.trace_recovery = explore.double_crash;
-  session_results out;
-  out.results = execute_runs(runs, root, first, on_result, stop);
-  if (explore.double_crash && !stop.load()) {
-    std::vector<run_spec> doubles = recovery_crashes(runs, out.results, explore);
-    number_from(doubles, next);
-    on_planned(doubles);
-    append(out.results, execute_runs(doubles, root, opts, on_result, stop));
-    out.added_runs = std::move(doubles);
+std::optional<diagnostic> session::resolve(std::vector<run_spec>& runs) const {
+  std::map<const suite*, fs::path> resolved;
+  for (run_spec& run : runs) {
+    auto [it, added] = resolved.emplace(run.target, fs::path{});
+    if (added) {
+      std::string error;
+      it->second = resolve_target(*run.target, request_.target, error);
+      if (it->second.empty()) return diagnostic{run.target->command_where, error};
+    }
+    run.target_path = it->second;
+  }
+  return std::nullopt;
+}
+
+std::optional<diagnostic> session::prepare() {
+  discovery_runs_ = discovery_runs_of(suites_, request_);
+  return resolve(discovery_runs_);
+}
+
+std::optional<diagnostic> session::resolve_targets() { return resolve(runs_); }
+
+const temp_root& session::root() {
+  if (root_) return *root_;
+  root_.emplace();
+  if (request_.share_setups) {
+    templates_.emplace(*root_);
+    request_.run.templates = &*templates_;
+  }
+  return *root_;
+}
+
+void session::finish() {
+  if (templates_) templates_->remove_all();
+  if (root_) root_->remove_if_empty();
+  request_.run.templates = nullptr;
+  templates_.reset();
+  root_.reset();
+}
+
+void session::discover(const std::function<void(const run_result&)>& on_failure) {
+  const temp_root& root = this->root();
+  discovered_ = execute_runs(
+      discovery_runs_, [&](const run_spec& run) { return execute_discovery(run, root, request_.run); },
+      request_.jobs, [&](const finished_run& f) { if (!f.result.passed) on_failure(f.result); }, stop_);
+  for (const finished_run& f : discovered_) {
+    std::vector<run_spec>& points = explored_[f.run->scen];
+    if (!f.result.passed) {
+      failed_discoveries_.push_back(f.result);
+      continue;
+    }
+    points = point_runs(*f.run, select_points(f.result.trace, request_.explore));
+    if (!f.result.setup_state) continue;
+    const auto shared = std::make_shared<shared_setup>(f.result.setup_state);
+    for (run_spec& p : points) p.setup = shared;
+  }
+}
+
+std::vector<std::string> session::plan() {
+  if (stop_.load()) return {};  // nothing more executes: the failures are all there is
+  run_selection selection = selection_of(request_);
+  for (const run_result& f : failed_discoveries_) selection.undiscovered_scenarios.push_back(f.scenario);
+  selected_runs selected =
+      select_runs(plan_runs(suites_, explored_, request_.explore_all), selection);
+  if (!selected.errors.empty()) return std::move(selected.errors);
+  runs_ = std::move(selected.runs);
+  selected_ = runs_.size();
+  if (request_.shard) {
+    const shard_spec& shard = *request_.shard;
+    runs_ = keep_shard(std::move(runs_), shard);
+    // A failed discovery is reported once: by the shard its run falls in.
+    failed_discoveries_.clear();
+    for (const finished_run& f : discovered_) {
+      if (!f.result.passed && shard_of(f.run->id(), shard.total) == shard.index) {
+        failed_discoveries_.push_back(f.result);
+      }
+    }
+  }
+  number_from(runs_, discovery_runs_.size());
+  return {};
+}
+
+const std::vector<finished_run>& session::execute(
+    const std::function<void(const run_result&)>& on_result,
+    const std::function<void(const std::vector<run_spec>&)>& on_planned) {
+  const temp_root& root = this->root();
+  if (request_.run.templates != nullptr) share_listed_setups(runs_);
+  run_options first = request_.run;
+  first.trace_recovery = request_.explore.double_crash;
+  const auto report = [&](const finished_run& f) { on_result(f.result); };
+  finished_ = execute_runs(
+      runs_, [&](const run_spec& run) { return execute_run(run, root, first); }, request_.jobs,
+      report, stop_);
+  if (!request_.explore.double_crash || stop_.load()) return finished_;
+  added_ = recovery_crashes(finished_, request_.explore);
+  number_from(added_, runs_.empty() ? 0 : runs_.back().index + 1);
+  on_planned(added_);
+  auto more = execute_runs(
+      added_, [&](const run_spec& run) { return execute_run(run, root, request_.run); },
+      request_.jobs, report, stop_);
+  for (finished_run& f : more) finished_.push_back(std::move(f));
+  return finished_;
+}
+
+std::vector<skipped_run> session::skipped() const {
+  std::set<const run_spec*> done;
+  for (const finished_run& f : finished_) done.insert(f.run);
+  std::vector<skipped_run> out;
+  for (const auto* list : {&runs_, &added_}) {
+    for (const run_spec& run : *list) {
+      if (done.contains(&run)) continue;
+      out.push_back({run.scen->name, run.label.empty() ? run.checkpoint : run.label, run.scen->file});
+    }
   }
   return out;
 }
