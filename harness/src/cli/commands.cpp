@@ -198,7 +198,8 @@ struct listing {
 
 // The listing, or the exit status when there is none (the reason printed
 // once the watch is gone: a closed stderr must not throw).
-std::variant<listing, int> list_runs(const load_result& loaded, const cli_options& o, const shard_choice& shard) {
+std::variant<listing, int> list_runs(const load_result& loaded, const cli_options& o,
+                                     const shard_choice& shard) {
   const session_request request = request_of(o, shard);
   // Only discovery executes programs: then a stop on SIGINT, and a temporary root.
   std::optional<interrupt_watch> watch;
