@@ -117,3 +117,52 @@ stdout_equals = "a=1\nb=2\nz=0\n"
   CHECK(r.steps[1].phase == "crash");
   CHECK_THROWS_AS(suites.execute("put@put_applied@7", settings), std::invalid_argument);
 }
+
+TEST_CASE("suite_set::execute_all executes listed runs and the crash points of \"auto\" scenarios") {
+  temp_dir dir;
+  write(dir / "s/crashpoint.toml", "[target]\ncommand = \"" + fixture("explore_store").string() + "\"\n");
+  const std::string body = R"(
+[setup]
+steps = [["{target}", "put", "z=0"]]
+[crash]
+command = ["{target}", "put", "a=1", "b=2"]
+[[recover]]
+command = ["{target}", "show"]
+stdout_equals = "a=1\nb=2\nz=0\n"
+)";
+  write(dir / "s/put.toml", "checkpoints = \"auto\"\n" + body);
+  write(dir / "s/put_listed.toml", "checkpoints = [\"put_journaled\"]\n" + body);
+  const auto suites = crashpoint::suite_set::load({dir / "s"});
+  crashpoint::run_settings settings;
+  settings.jobs = GENERATE(1u, 2u);
+  const std::vector<crashpoint::run_report> reports = suites.execute_all(settings);
+  std::vector<std::string> ids;
+  for (const crashpoint::run_report& r : reports) {
+    INFO(r.text());
+    CHECK(r.passed);
+    ids.push_back(r.id);
+  }
+  CHECK(ids == std::vector<std::string>{"put@put_journaled@1", "put@put_applied@1", "put@put_applied@2",
+                                        "put_listed@put_journaled"});
+  CHECK(ids == suites.runs(settings));
+}
+
+TEST_CASE("suite_set::execute_all reports a failed discovery in place of its crash points") {
+  temp_dir dir;
+  write(dir / "s/crashpoint.toml", "[target]\ncommand = \"" + fixture("checkpoint_actions").string() + "\"\n");
+  write(dir / "s/broken.toml", R"(checkpoints = "auto"
+[crash]
+command = ["/bin/sh", "-c", "exit 3"]
+)");
+  write(dir / "s/basic.toml", R"(
+checkpoints = ["a"]
+[crash]
+command = ["{target}", "panic", "a"]
+)");
+  const std::vector<crashpoint::run_report> reports = crashpoint::suite_set::load({dir / "s"}).execute_all();
+  REQUIRE(reports.size() == 2);
+  CHECK(reports[0].scenario == "broken");
+  CHECK(reports[0].failure == "discovery failed");
+  CHECK(reports[1].id == "basic@a");
+  CHECK(reports[1].passed);
+}

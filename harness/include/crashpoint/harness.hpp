@@ -3,8 +3,8 @@
 //
 // The `crashpoint` executable is a thin main over this library. Link
 // crashpoint::harness to drive the same machinery from your own code: load
-// suite and scenario files, list their runs (scenario x checkpoint), execute
-// one, and inspect what happened, for example from a Catch2 test:
+// suite and scenario files, execute their runs (scenario x checkpoint), and
+// inspect what happened, for example from a Catch2 test:
 //
 //     #include <crashpoint/harness.hpp>
 //
@@ -12,12 +12,17 @@
 //       const auto suites = crashpoint::suite_set::load({"scenarios"});
 //       crashpoint::run_settings settings;
 //       settings.target = MINIKV_PATH;
-//       for (const std::string& id : suites.runs()) {
-//         const crashpoint::run_report r = suites.execute(id, settings);
+//       for (const crashpoint::run_report& r : suites.execute_all(settings)) {
 //         INFO(r.text());          // the reason, expected against actual, how to reproduce
 //         CHECK(r.passed);
 //       }
 //     }
+//
+// execute_all() runs what `crashpoint run` runs, in the same session: the
+// crash points of `checkpoints = "auto"` scenarios too, each scenario traced
+// once first to find them (docs/exploration.md). To execute runs one at a
+// time (one test per run, say), list their ids with runs(settings) and
+// execute each by id.
 //
 // Recovery assertions can also be C++ functions. Register them by name in your
 // own harness executable, refer to them from scenario files, and hand the
@@ -91,6 +96,7 @@ struct run_settings {
   std::optional<std::filesystem::path> target;       // overrides [target] command
   std::optional<std::chrono::milliseconds> timeout;  // overrides every file's timeout
   enum class keep { failed, all, none } keep_dirs = keep::failed;
+  unsigned jobs = 1;  // runs executed at once by execute_all (0 counts as 1)
 };
 
 // Thrown by suite_set::load when any file is invalid; what() holds every
@@ -115,7 +121,7 @@ class suite_set {
   // each such scenario's setup and crash command, once, traced (with
   // settings.target, settings.timeout). Throws std::invalid_argument for a
   // target that cannot be found, std::runtime_error (with the failed run's
-  // report) when such a traced run fails.
+  // report) when such a traced run fails, or when two runs have the same id.
   std::vector<std::string> runs(const run_settings& settings) const;
 
   // Executes one run in a fresh temporary directory; for an explored crash
@@ -123,6 +129,15 @@ class suite_set {
   // is returned instead when it fails. Throws std::invalid_argument for an
   // unknown id or a target that cannot be found.
   run_report execute(std::string_view id, const run_settings& settings = {}) const;
+
+  // Executes every run, as `crashpoint run` does: the listed ones and the
+  // crash points of `checkpoints = "auto"` scenarios, which are found first
+  // by one traced run of each such scenario. One report per run, in the order
+  // of runs(settings); a scenario whose traced run fails has that run's
+  // report (failure "discovery failed") first, in place of its crash points.
+  // Throws std::invalid_argument for a target that cannot be found,
+  // std::runtime_error when two runs have the same id.
+  std::vector<run_report> execute_all(const run_settings& settings = {}) const;
 
  private:
   struct impl;

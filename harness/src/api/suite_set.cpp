@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// suite_set.cpp: the public library API over loader, plan and runner.
+// suite_set.cpp: the public library API over the loader and the session.
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 
 #include "crashpoint/harness.hpp"
-#include "session/explore_session.hpp"
-#include "run/public_report.hpp"
 #include "plan/run_plan.hpp"
+#include "run/public_report.hpp"
 #include "scenario/scenario_loader.hpp"
-#include "run/setup_template.hpp"
-#include "plan/target.hpp"
-#include "workdir/workdir.hpp"
-#include "run/runner.hpp"
+#include "session/session.hpp"
 
 namespace crashpoint {
 
@@ -42,6 +39,9 @@ std::vector<std::string> suite_set::runs() const {
 
 namespace {
 
+// A library installs no signal handler: its sessions are never stopped.
+const std::atomic<bool> never_stopped{false};
+
 harness::keep_policy keep_of(run_settings::keep k) {
   switch (k) {
     case run_settings::keep::all: return harness::keep_policy::all;
@@ -51,79 +51,83 @@ harness::keep_policy keep_of(run_settings::keep k) {
   return harness::keep_policy::failed;
 }
 
-harness::run_options options_of(const run_settings& settings) {
-  return {settings.timeout, keep_of(settings.keep_dirs), nullptr};
+harness::session_request request_of(const run_settings& settings) {
+  harness::session_request r;
+  r.target = settings.target;
+  r.run.timeout = settings.timeout;
+  r.run.keep = keep_of(settings.keep_dirs);
+  r.jobs = std::max(1u, settings.jobs);
+  r.share_setups = true;
+  return r;
 }
 
-void resolve(harness::run_spec& run, const run_settings& settings) {
-  std::string error;
-  run.target_path = harness::resolve_target(*run.target, settings.target, error);
-  if (run.target_path.empty()) throw std::invalid_argument(error);
+// The discovery runs' targets; throws std::invalid_argument for one that
+// cannot be found.
+void prepare(harness::session& s) {
+  if (const auto error = s.prepare()) throw std::invalid_argument(error->message);
 }
 
-// A temporary root for one call, and the setup templates made in it: both
-// gone when the call returns or throws (but kept run folders).
-struct call_root {
-  harness::temp_root root;
-  harness::setup_templates templates{root};
-  ~call_root() {
-    templates.remove_all();
-    root.remove_if_empty();
-  }
-};
-
-// The crash points of `bases` (targets resolved), discovered one after the
-// other, saving each scenario's state after setup in `at`'s templates.
-harness::discovery discover(const std::vector<harness::run_spec>& bases, const run_settings& settings,
-                            call_root& at) {
-  harness::session_options opts{1, options_of(settings)};
-  opts.run.templates = &at.templates;
-  const std::atomic<bool> never{false};
-  return harness::discover(bases, {}, at.root, opts, [](const harness::run_result&) {}, never);
+// The plan of a session whose discovery is done, targets resolved. Throws
+// std::runtime_error when two runs share an id, std::invalid_argument for a
+// target that cannot be found.
+void plan(harness::session& s) {
+  const std::vector<std::string> errors = s.plan();
+  if (!errors.empty()) throw std::runtime_error(errors.front());
+  if (const auto error = s.resolve_targets()) throw std::invalid_argument(error->message);
 }
 
-// The discovery bases of the "auto" scenarios of `loaded` that `wanted` keeps, resolved.
-template <typename Pred>
-std::vector<harness::run_spec> bases_of(const harness::load_result& loaded, const run_settings& settings,
-                                        Pred wanted) {
-  std::vector<harness::run_spec> bases = harness::exploration_bases(loaded.suites, false);
-  std::erase_if(bases, [&](const harness::run_spec& b) { return !wanted(b); });
-  for (harness::run_spec& base : bases) resolve(base, settings);
-  return bases;
-}
+const auto ignore = [](const harness::run_result&) {};
 
 }  // namespace
 
 std::vector<std::string> suite_set::runs(const run_settings& settings) const {
-  const auto bases = bases_of(impl_->loaded, settings, [](const harness::run_spec&) { return true; });
-  call_root at;
-  const harness::discovery found = discover(bases, settings, at);
-  if (!found.failures.empty()) throw std::runtime_error(harness::to_public(found.failures.front()).text());
+  harness::session_request request = request_of(settings);
+  request.share_setups = false;  // nothing executes after discovery
+  harness::session s(impl_->loaded.suites, std::move(request), never_stopped);
+  prepare(s);
+  s.discover(ignore);
+  if (!s.failed_discoveries().empty()) {
+    throw std::runtime_error(harness::to_public(s.failed_discoveries().front()).text());
+  }
+  const std::vector<std::string> errors = s.plan();
+  if (!errors.empty()) throw std::runtime_error(errors.front());
   std::vector<std::string> ids;
-  for (const auto& r : harness::plan_runs(impl_->loaded.suites, found.points, false)) ids.push_back(r.id());
+  for (const auto& r : s.runs()) ids.push_back(r.id());
   return ids;
 }
 
 run_report suite_set::execute(std::string_view id, const run_settings& settings) const {
-  for (harness::run_spec run : impl_->runs) {
-    if (run.id() != id) continue;
-    resolve(run, settings);
-    call_root at;
-    return harness::to_public(harness::execute_run(run, at.root, options_of(settings)));
+  const std::string unknown = "no run `" + std::string(id) + "` in these scenario files";
+  // Every id is SCENARIO@...: one that starts with no scenario's name is
+  // unknown without discovering anything.
+  bool named = false;
+  for (const auto& s : impl_->loaded.suites) {
+    for (const auto& scen : s.scenarios) named = named || id.starts_with(scen.name + "@");
   }
+  if (!named) throw std::invalid_argument(unknown);
+  harness::session_request request = request_of(settings);
+  request.only = {std::string(id)};
   // An explored crash point: its scenario is discovered first.
-  const auto bases = bases_of(impl_->loaded, settings, [&](const harness::run_spec& b) {
-    return id.starts_with(b.scen->name + "@");
-  });
-  call_root at;
-  const harness::discovery found = discover(bases, settings, at);
-  if (!found.failures.empty()) return harness::to_public(found.failures.front());
-  for (const auto& [scen, points] : found.points) {
-    for (const harness::run_spec& run : points) {
-      if (run.id() == id) return harness::to_public(harness::execute_run(run, at.root, options_of(settings)));
-    }
-  }
-  throw std::invalid_argument("no run `" + std::string(id) + "` in these scenario files");
+  harness::session s(impl_->loaded.suites, std::move(request), never_stopped);
+  prepare(s);
+  s.discover(ignore);
+  if (!s.failed_discoveries().empty()) return harness::to_public(s.failed_discoveries().front());
+  if (!s.plan().empty() || s.runs().empty()) throw std::invalid_argument(unknown);
+  if (const auto error = s.resolve_targets()) throw std::invalid_argument(error->message);
+  const auto& finished = s.execute(ignore);
+  if (finished.empty()) throw std::logic_error("the run `" + std::string(id) + "` did not execute");
+  return harness::to_public(finished.front().result);
+}
+
+std::vector<run_report> suite_set::execute_all(const run_settings& settings) const {
+  harness::session s(impl_->loaded.suites, request_of(settings), never_stopped);
+  prepare(s);
+  s.discover(ignore);
+  plan(s);
+  std::vector<run_report> out;
+  for (const harness::run_result& r : s.failed_discoveries()) out.push_back(harness::to_public(r));
+  for (const harness::finished_run& f : s.execute(ignore)) out.push_back(harness::to_public(f.result));
+  return out;
 }
 
 }  // namespace crashpoint

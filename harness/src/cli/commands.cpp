@@ -2,24 +2,22 @@
 // commands.cpp: load, validate, plan and execute: what each subcommand does.
 #include "cli/commands.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fmt/format.h>
 #include <map>
-#include <set>
+#include <variant>
 
 #include "report/console_report.hpp"
-#include "session/explore_session.hpp"
+#include "session/session.hpp"
 #include "cli/exit_codes.hpp"
 #include "session/interrupt_watch.hpp"
 #include "report/json_report.hpp"
 #include "report/junit_report.hpp"
 #include "report/report_destination.hpp"
 #include "cli/rerun_command.hpp"
-#include "plan/run_plan.hpp"
 #include "scenario/scenario_loader.hpp"
-#include "session/session.hpp"
 #include "session/session_record.hpp"
-#include "run/setup_template.hpp"
 #include "plan/shard.hpp"
 #include "plan/target.hpp"
 #include "util/terminal.hpp"
@@ -41,25 +39,6 @@ std::optional<load_result> load_or_report(const cli_options& o) {
   return std::nullopt;
 }
 
-// Resolves each suite's target once and stamps it on its runs.
-bool resolve_targets(std::vector<run_spec>& runs, const cli_options& o) {
-  std::map<const suite*, fs::path> resolved;
-  const auto override_path = o.target.empty() ? std::nullopt : std::optional<fs::path>(o.target);
-  for (run_spec& run : runs) {
-    auto [it, added] = resolved.emplace(run.target, fs::path{});
-    if (added) {
-      std::string error;
-      it->second = resolve_target(*run.target, override_path, error);
-      if (it->second.empty()) {
-        fmt::print(stderr, "{}\n", format_diagnostic({run.target->command_where, error}));
-        return false;
-      }
-    }
-    run.target_path = it->second;
-  }
-  return true;
-}
-
 keep_policy parse_keep(const std::string& text) {
   if (text == "all") return keep_policy::all;
   if (text == "none") return keep_policy::none;
@@ -76,66 +55,38 @@ std::optional<shard_choice> shard_or_report(const cli_options& o) {
   return std::nullopt;
 }
 
-run_selection selection_of(const cli_options& o) { return {o.filters, o.only, {}}; }
-
-// The scenarios to discover: every one with `checkpoints = "auto"` (every one
-// under `explore`) that could hold a selected run. An --only id of another
-// scenario needs no discovery of this one.
-std::vector<run_spec> bases_to_discover(const load_result& loaded, const cli_options& o) {
-  std::vector<std::string> names;
-  for (const loaded_suite& s : loaded.suites) {
-    for (const scenario& sc : s.scenarios) names.push_back(sc.name);
-  }
-  std::vector<run_spec> bases = exploration_bases(loaded.suites, o.explore_all);
-  const run_selection selection = selection_of(o);
-  std::erase_if(bases, [&](const run_spec& b) { return !may_select(selection, b.scen->name, names); });
-  for (std::size_t i = 0; i < bases.size(); ++i) bases[i].index = i;
-  return bases;
+// What the command line asks of a session, parsed once.
+session_request request_of(const cli_options& o, const shard_choice& shard) {
+  session_request r;
+  r.filters = o.filters;
+  r.only = o.only;
+  r.shard = shard.shard;
+  r.explore = o.explore;
+  r.explore_all = o.explore_all;
+  if (!o.target.empty()) r.target = fs::path(o.target);
+  r.jobs = o.jobs;
+  r.run.timeout = o.timeout;
+  r.run.keep = parse_keep(o.keep_text);
+  return r;
 }
 
-// What a session executes: the selected runs of this shard, and the
-// discovery runs that failed (of this shard: a failure is reported once).
-struct session_plan {
-  std::vector<run_spec> runs;  // numbered after the discovery runs
-  std::vector<run_result> failed_discoveries;
-  bool explored = false;  // some scenario was explored: the crash-point table is printed
-};
-
-// The runs that --filter and --only select among the listed and discovered
-// ones, then the shard's share of them (which may be none: CI shards can be
-// empty). Empty when the selection was invalid: an unknown --only id, or
-// nothing selected at all (and no discovery failed, which would explain it).
-std::optional<session_plan> plan(const load_result& loaded, const cli_options& o,
-                                 const shard_choice& shard, std::size_t discovered, discovery found) {
-  run_selection selection = selection_of(o);
-  for (const run_result& f : found.failures) selection.undiscovered_scenarios.push_back(f.scenario);
-  selected_runs selected = select_runs(plan_runs(loaded.suites, found.points, o.explore_all), selection);
-  for (const std::string& e : selected.errors) fmt::print(stderr, "crashpoint: {}\n", e);
-  if (!selected.errors.empty()) return std::nullopt;
-  if (selected.runs.empty() && found.failures.empty()) {
-    if (o.only.empty()) {
-      fmt::print(stderr, "crashpoint: no runs match the filter{}\n", o.filters.size() == 1 ? "" : "s");
-    } else {
-      fmt::print(stderr, "crashpoint: no run matches both --filter and --only\n");
-    }
-    return std::nullopt;
+// The lines that say why the session's plan is unusable: an unknown --only
+// id, or nothing selected at all (and no discovery failed, which would explain
+// it; nor an interrupt). None when it can be executed or listed; CI shards can
+// be empty.
+std::vector<std::string> plan_errors(session& s, const cli_options& o, bool interrupted) {
+  std::vector<std::string> lines;
+  for (const std::string& e : s.plan()) lines.push_back("crashpoint: " + e);
+  const auto& discovered = s.discovered();
+  const bool failed = std::any_of(discovered.begin(), discovered.end(),
+                                  [](const finished_run& f) { return !f.result.passed; });
+  if (!lines.empty() || interrupted || s.selected() > 0 || failed) return lines;
+  if (o.only.empty()) {
+    lines.push_back(fmt::format("crashpoint: no runs match the filter{}", o.filters.size() == 1 ? "" : "s"));
+  } else {
+    lines.push_back("crashpoint: no run matches both --filter and --only");
   }
-  session_plan out;
-  out.explored = discovered > 0;
-  out.runs = std::move(selected.runs);
-  out.failed_discoveries = std::move(found.failures);
-  if (shard.shard) {
-    out.runs = keep_shard(std::move(out.runs), *shard.shard);
-    std::erase_if(out.failed_discoveries, [&](const run_result& r) {
-      return shard_of(r.scenario + "@" + r.checkpoint, shard.shard->total) != shard.shard->index;
-    });
-  }
-  for (std::size_t i = 0; i < out.runs.size(); ++i) out.runs[i].index = discovered + i;
-  return out;
-}
-
-run_options run_options_of(const cli_options& o, const interrupt_watch& watch) {
-  return {o.timeout, parse_keep(o.keep_text), &watch.stop_flag()};
+  return lines;
 }
 
 // Where --junit and --json write (either may be absent).
@@ -210,18 +161,6 @@ struct session_start {
   std::chrono::steady_clock::time_point steady = std::chrono::steady_clock::now();
 };
 
-// The runs of `planned` that have no result.
-std::vector<skipped_run> not_run(const std::vector<run_spec>& planned, const std::vector<run_result>& results) {
-  std::set<std::pair<fs::path, std::string>> done;
-  for (const run_result& r : results) done.emplace(r.scenario_file, r.checkpoint);
-  std::vector<skipped_run> out;
-  for (const run_spec& run : planned) {
-    const std::string label = run.label.empty() ? run.checkpoint : run.label;
-    if (!done.contains({run.scen->file, label})) out.push_back({run.scen->name, label, run.scen->file});
-  }
-  return out;
-}
-
 // How the console report looks on `console`, given --color and --quiet.
 console_style style_of(const cli_options& o, std::FILE* console) {
   return {use_colour(colour_mode_of(o.colour_text), console), is_terminal(console), o.quiet,
@@ -230,28 +169,61 @@ console_style style_of(const cli_options& o, std::FILE* console) {
 
 // Executes the plan, printing each result and the summary as they come; the
 // discovery runs that failed were printed already.
-session_record execute(session_plan plan, const cli_options& o, const temp_root& root,
-                       const session_options& opts, console_report& report,
-                       const interrupt_watch& watch, const session_start& start) {
+session_record execute(session& s, bool explored, console_report& report, const interrupt_watch& watch,
+                       const session_start& start) {
   session_record record;
-  record.planned = plan.runs.size() + plan.failed_discoveries.size();
   record.started = start.wall;
-  record.results = std::move(plan.failed_discoveries);
-  std::vector<run_spec> planned = plan.runs;
-  const std::size_t next = plan.runs.empty() ? 0 : plan.runs.back().index + 1;
-  session_results done = execute_session(
-      std::move(plan.runs), o.explore, root, opts, next,
-      [&](const run_result& r) { report.result(r); }, watch.stop_flag(),
-      [&](const std::vector<run_spec>& more) { report.planned(more.size()); });
-  record.planned += done.added_runs.size();
-  planned.insert(planned.end(), done.added_runs.begin(), done.added_runs.end());
-  for (run_result& r : done.results) record.results.push_back(std::move(r));
+  record.results = s.failed_discoveries();
+  const auto& finished = s.execute([&](const run_result& r) { report.result(r); },
+                                   [&](const std::vector<run_spec>& more) { report.planned(more.size()); });
+  for (const finished_run& f : finished) record.results.push_back(f.result);
+  record.planned = s.planned() + s.failed_discoveries().size();
   record.interrupted = watch.interrupted();
-  if (record.interrupted) record.skipped = not_run(planned, record.results);
+  if (record.interrupted) record.skipped = s.skipped();
   record.duration = std::chrono::steady_clock::now() - start.steady;
-  if (plan.explored) report.text("\n" + crash_point_table(record.results));
+  if (explored) report.text("\n" + crash_point_table(record.results));
   report.summary(record.results, record.interrupted);
   return record;
+}
+
+void print_lines(const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) fmt::print(stderr, "{}\n", line);
+}
+
+// What `list` prints: the selected runs' ids, and the discovery runs that failed.
+struct listing {
+  std::vector<std::string> ids;
+  std::vector<run_result> failed_discoveries;
+};
+
+// The listing, or the exit status when there is none (the reason printed
+// once the watch is gone: a closed stderr must not throw).
+std::variant<listing, int> list_runs(const load_result& loaded, const cli_options& o,
+                                     const shard_choice& shard) {
+  const session_request request = request_of(o, shard);
+  // Only discovery executes programs: then a stop on SIGINT, and a temporary root.
+  std::optional<interrupt_watch> watch;
+  if (!discovery_runs_of(loaded.suites, request).empty()) watch.emplace();
+  const std::atomic<bool> never_stopped{false};
+  std::vector<std::string> errors;
+  listing out;
+  {
+    session s(loaded.suites, request, watch ? watch->stop_flag() : never_stopped);
+    if (const auto error = s.prepare()) {
+      fmt::print(stderr, "{}\n", format_diagnostic(*error));
+      return exit_usage;
+    }
+    if (!s.discovery_runs().empty()) s.discover([](const run_result&) {});
+    s.finish();
+    if (watch && watch->interrupted()) return exit_interrupted;
+    errors = plan_errors(s, o, false);
+    for (const run_spec& r : s.runs()) out.ids.push_back(r.id());
+    out.failed_discoveries = s.failed_discoveries();
+  }
+  watch.reset();
+  print_lines(errors);
+  if (!errors.empty()) return exit_usage;
+  return out;
 }
 
 }  // namespace
@@ -275,24 +247,14 @@ int command_list(const cli_options& o) {
   if (!shard) return exit_usage;
   const auto loaded = load_or_report(o);
   if (!loaded) return exit_usage;
-  std::vector<run_spec> bases = bases_to_discover(*loaded, o);
-  if (!resolve_targets(bases, o)) return exit_usage;
-  discovery found;
-  if (!bases.empty()) {  // executes programs: a temporary root, and a stop on SIGINT
-    const interrupt_watch watch;
-    const temp_root root;
-    found = discover(bases, o.explore, root, {o.jobs, run_options_of(o, watch)},
-                     [](const run_result&) {}, watch.stop_flag());
-    root.remove_if_empty();
-    if (watch.interrupted()) return exit_interrupted;
-  }
-  const auto runs = plan(*loaded, o, *shard, bases.size(), std::move(found));
-  if (!runs) return exit_usage;
-  for (const run_spec& r : runs->runs) fmt::print("{}\n", r.id());
-  const std::size_t failed = runs->failed_discoveries.size();
+  const auto listed = list_runs(*loaded, o, *shard);
+  if (const int* status = std::get_if<int>(&listed)) return *status;
+  const listing& runs = std::get<listing>(listed);
+  for (const std::string& id : runs.ids) fmt::print("{}\n", id);
+  const std::size_t failed = runs.failed_discoveries.size();
   if (failed == 0) return exit_ok;
   console_report failures(stderr, {});
-  for (const run_result& r : runs->failed_discoveries) failures.result(r);
+  for (const run_result& r : runs.failed_discoveries) failures.result(r);
   fmt::print(stderr, "crashpoint: {} scenario{} could not be explored (above): {} runs are not listed\n",
              failed, failed == 1 ? "" : "s", failed == 1 ? "its" : "their");
   return exit_failures;
@@ -305,31 +267,31 @@ int command_run(const cli_options& o) {
   if (!reports) return exit_usage;
   const auto loaded = load_or_report(o);
   if (!loaded) return exit_usage;
-  std::vector<run_spec> bases = bases_to_discover(*loaded, o);
-  if (!resolve_targets(bases, o) || !reports_spare_inputs(*reports, o, *loaded)) return exit_usage;
 
   interrupt_watch watch;  // alive until the reports are written: a second ^C waits
-  std::FILE* console = reports->console_to_stderr() ? stderr : stdout;
-  console_report report(console, style_of(o, console), [&watch] { watch.stop_output_closed(); });
-  const temp_root root;
-  setup_templates templates(root);  // emptied before the root is removed
-  const auto finish = [&] {
-    templates.remove_all();
-    root.remove_if_empty();
-  };
-  session_options opts{o.jobs, run_options_of(o, watch)};
-  opts.run.templates = &templates;
-  discovery found = discover(bases, o.explore, root, opts, [](const run_result&) {}, watch.stop_flag());
-  auto runs = watch.interrupted() ? session_plan{{}, std::move(found.failures), true}
-                                  : plan(*loaded, o, *shard, bases.size(), std::move(found));
-  if (!runs || !resolve_targets(runs->runs, o)) {
-    finish();
+  session_request request = request_of(o, *shard);
+  request.share_setups = true;
+  session s(loaded->suites, std::move(request), watch.stop_flag());
+  if (const auto error = s.prepare()) {
+    fmt::print(stderr, "{}\n", format_diagnostic(*error));
     return exit_usage;
   }
-  report.planned(runs->runs.size() + runs->failed_discoveries.size());
-  for (const run_result& r : runs->failed_discoveries) report.result(r);
-  session_record record = execute(std::move(*runs), o, root, opts, report, watch, start);
-  finish();
+  if (!reports_spare_inputs(*reports, o, *loaded)) return exit_usage;
+  std::FILE* console = reports->console_to_stderr() ? stderr : stdout;
+  console_report report(console, style_of(o, console), [&watch] { watch.stop_output_closed(); });
+  s.discover([](const run_result&) {});
+  const bool interrupted = watch.interrupted();
+  const std::vector<std::string> errors = plan_errors(s, o, interrupted);
+  print_lines(errors);
+  if (!errors.empty()) return exit_usage;
+  if (const auto error = s.resolve_targets()) {
+    fmt::print(stderr, "{}\n", format_diagnostic(*error));
+    return exit_usage;
+  }
+  report.planned(s.runs().size() + s.failed_discoveries().size());
+  for (const run_result& r : s.failed_discoveries()) report.result(r);
+  session_record record = execute(s, interrupted || s.explored(), report, watch, start);
+  s.finish();
   record.shard = shard->shard;
   const bool written = write_reports(*reports, record);
   if (watch.output_closed()) return exit_output_closed;

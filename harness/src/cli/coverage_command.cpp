@@ -14,7 +14,6 @@
 #include "session/session_record.hpp"
 #include "plan/target.hpp"
 #include "util/terminal.hpp"
-#include "run/runner.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -70,31 +69,6 @@ std::optional<load_result> load_or_report(std::vector<std::string> paths) {
   return std::nullopt;
 }
 
-// One traced run per scenario, with its suite's target; empty when a target
-// cannot be found (printed).
-std::optional<std::vector<run_spec>> discovery_runs(const std::vector<loaded_suite>& suites,
-                                                    const std::string& target) {
-  const auto override_path = target.empty() ? std::nullopt : std::optional<fs::path>(target);
-  std::vector<run_spec> runs;
-  for (const loaded_suite& s : suites) {
-    std::string error;
-    const fs::path resolved = resolve_target(s.target, override_path, error);
-    if (resolved.empty()) {
-      fmt::print(stderr, "{}\n", format_diagnostic({s.target.command_where, error}));
-      return std::nullopt;
-    }
-    for (const scenario& scen : s.scenarios) {
-      run_spec run;
-      run.target = &s.target;
-      run.scen = &scen;
-      run.index = runs.size();  // names the run's directory: unique per run
-      run.target_path = resolved;
-      runs.push_back(std::move(run));
-    }
-  }
-  return runs;
-}
-
 void print_failed_discovery(const run_result& r) {
   print_error(fmt::format("scenario `{}`: {}", r.scenario, r.reason));
   for (const std::string& d : r.details) std::fputs(("  " + d + "\n").c_str(), stderr);
@@ -107,23 +81,29 @@ struct discovery {
   bool interrupted = false;
 };
 
-discovery discover(const std::vector<run_spec>& runs, unsigned jobs) {
+// Each scenario's crash command once, unarmed and traced, on `jobs` threads;
+// none when a target cannot be found (printed).
+std::optional<discovery> discover(const std::vector<loaded_suite>& suites, const std::string& target,
+                                  unsigned jobs) {
   const interrupt_watch watch;
-  const temp_root root;
-  run_options opts;
-  opts.keep = keep_policy::failed;
-  opts.stop = &watch.stop_flag();
-  const auto exec = [&](const run_spec& run) { return execute_discovery(run, root, opts); };
-  const auto results = execute_runs(runs, exec, jobs, [](const run_result&) {}, watch.stop_flag());
+  session_request request;
+  request.explore_all = true;
+  if (!target.empty()) request.target = fs::path(target);
+  request.jobs = jobs;
+  session s(suites, std::move(request), watch.stop_flag());
+  if (const auto error = s.prepare()) {
+    fmt::print(stderr, "{}\n", format_diagnostic(*error));
+    return std::nullopt;
+  }
+  s.discover([](const run_result&) {});
+  s.finish();
   discovery d;
   d.interrupted = watch.interrupted();
-  for (const run_result& r : results) {
-    const auto run = std::find_if(runs.begin(), runs.end(), [&](const run_spec& s) { return s.scen->file == r.scenario_file; });
-    if (r.passed && run != runs.end()) d.traced.push_back({run->scen, r.trace});
-    if (!r.passed && !d.interrupted) print_failed_discovery(r);
-    if (!r.passed) ++d.failed;
+  for (const finished_run& f : s.discovered()) {
+    if (f.result.passed) d.traced.push_back({f.run->scen, f.result.trace});
+    if (!f.result.passed && !d.interrupted) print_failed_discovery(f.result);
+    if (!f.result.passed) ++d.failed;
   }
-  root.remove_if_empty();
   return d;
 }
 
@@ -166,12 +146,11 @@ int command_coverage(const std::vector<std::string>& scenario_paths, const cover
   std::optional<std::vector<traced_scenario>> traces;
   std::size_t failed_runs = 0;
   if (o.run) {
-    const auto runs = discovery_runs(loaded->suites, o.target);
-    if (!runs) return exit_usage;
-    discovery d = discover(*runs, std::max(1u, o.jobs));
-    if (d.interrupted) return exit_interrupted;
-    traces = std::move(d.traced);
-    failed_runs = d.failed;
+    auto d = discover(loaded->suites, o.target, std::max(1u, o.jobs));
+    if (!d) return exit_usage;
+    if (d->interrupted) return exit_interrupted;
+    traces = std::move(d->traced);
+    failed_runs = d->failed;
   }
   coverage_report report = build_coverage(*scan, loaded->suites, traces);
   report.sources = o.source_dirs;

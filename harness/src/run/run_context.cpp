@@ -33,7 +33,8 @@ std::string where_text(const source_location& w) {
 
 run_context::run_context(const run_spec& run, const temp_root& root, const run_options& opts,
                          run_result& result)
-    : run_(run), root_(root), s_(*run.target), sc_(*run.scen), stop_(opts.stop), result_(result),
+    : run_(run), root_(root), s_(*run.target), sc_(*run.scen), stop_(opts.stop),
+      launcher_(*opts.launcher), result_(result),
       dirs_(root.make_run_dirs(run.index, run.id())) {
   timeout_ = opts.timeout.value_or(sc_.timeout.value_or(s_.timeout));
   values_ = {{"target", run.target_path.string()},
@@ -67,7 +68,7 @@ command_result run_context::run(const std::string& phase, const std::vector<std:
   if (std::string problem = workdir_problem(); !problem.empty()) {
     r.status.error = std::move(problem);  // not started
   } else {
-    r = run_command(cmd);
+    r = launcher_.run(cmd);
   }
   if (stop_ != nullptr && stop_->load()) throw interrupted{};
   step.status = r.status;

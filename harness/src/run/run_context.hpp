@@ -95,6 +95,7 @@ class run_context {
   const suite& s_;
   const scenario& sc_;
   const std::atomic<bool>* stop_;
+  command_launcher& launcher_;
   run_result& result_;
   run_dirs dirs_;
   dev_t work_dev_ = 0;  // the workdir as the harness made it

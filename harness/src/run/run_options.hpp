@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // run_options.hpp: how a run executes, the same for every run of a session:
-// the timeout override, what to keep, the session's stop flag.
+// the timeout override, what to keep, the session's stop flag, and what
+// starts its commands.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <optional>
+
+#include "run/command_launcher.hpp"
 
 namespace crashpoint::harness {
 
@@ -28,6 +31,8 @@ struct run_options {
   // Where a run that is first to set up for its scenario's shared_setup
   // (run_spec::setup) saves the template; null: no template is made.
   setup_templates* templates = nullptr;
+  // Starts every command of the run: real processes, or a test's fake.
+  command_launcher* launcher = &process_launcher();
 };
 
 }  // namespace crashpoint::harness

@@ -12,7 +12,7 @@
 // output), so reports, CRASHPOINT_STATE and reproductions read as before.
 //
 // Where templates come from:
-//   - an explored scenario's discovery run (explore_session.hpp) runs setup
+//   - an explored scenario's discovery run (session/session.hpp) runs setup
 //     anyway: its state after setup is the template of every crash point;
 //   - a listed scenario with several runs in a session: the first of its runs
 //     to start does its setup and saves the template before its crash
