@@ -27,7 +27,8 @@
 #   cp -a touched     copying just the touched files (big + small) with cp -a:
 #                     the bound "no more than copying the files it touches"
 #   cp -a tree        copying the whole workdir: what a rebuild avoids
-# The load average is printed before and after.
+# Every timed step starts after a `sync`, so none pays for the one before's
+# writeback. The load average is printed before and after.
 set -eu
 
 build=${1:-build/release}
@@ -77,31 +78,31 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 r=1
 while [ "$r" -le "$reps" ]; do
   make_tree
-  t0=$(now); record_it ""; t1=$(now)
+  sync; t0=$(now); record_it ""; t1=$(now)
   echo "record $(ms "$t0" "$t1")" >>"$base/rows"
 
   make_tree
-  t0=$(now); record_it "--undo $base/run/undo"; t1=$(now)
+  sync; t0=$(now); record_it "--undo $base/run/undo"; t1=$(now)
   echo "record_undo $(ms "$t0" "$t1")" >>"$base/rows"
   echo "undo_bytes $(du -sb "$base/run/undo" | cut -f1)" >>"$base/rows"
 
-  t0=$(now)
+  sync; t0=$(now)
   cp -a "$base/run/work/big" "$base/run/cp-big"
   i=0
   while [ "$i" -lt "$touched" ]; do cp -a "$base/run/work/small-$i" "$base/run/cp-small-$i"; i=$((i + 1)); done
   t1=$(now)
   echo "cp_touched $(ms "$t0" "$t1")" >>"$base/rows"
   rm -f "$base/run"/cp-*
-  t0=$(now); cp -a "$base/run/work" "$base/run/cp-tree"; t1=$(now)
+  sync; t0=$(now); cp -a "$base/run/work" "$base/run/cp-tree"; t1=$(now)
   echo "cp_tree $(ms "$t0" "$t1")" >>"$base/rows"
   rm -rf "$base/run/cp-tree"
 
-  t0=$(now)
+  sync; t0=$(now)
   "$record" --rebuild --root "$base/run/work" --log "$base/run/io.jsonl" --payloads "$base/run/payloads" \
     --undo "$base/run/undo" --state crashed >/dev/null
   t1=$(now)
   echo "rebuild_crashed $(ms "$t0" "$t1")" >>"$base/rows"
-  t0=$(now)
+  sync; t0=$(now)
   "$record" --rebuild --root "$base/run/work" --log "$base/run/io.jsonl" --payloads "$base/run/payloads" \
     --undo "$base/run/undo" --state clean >"$base/run/rebuild.out"
   t1=$(now)

@@ -163,6 +163,29 @@ TEST_CASE("torn:K keeps exactly the first K sectors of the last write that was n
   CHECK(run.d.read("data") == new_text);  // refused: unchanged
 }
 
+TEST_CASE("a file that lost only writes is put right in place, over the bytes they covered") {
+  const std::string crashed = std::string(100, 'o') + new_text;
+  {
+    fresh_run run("overwrite", 0);
+    CHECK(run.d.read("data") == crashed);
+    const crashpoint::harness::command_result c = run.d.rebuild({"--state", "clean"});
+    CHECK(exited_with(c, 0));
+    CHECK(run.d.read("data") == old_text);  // the size the write extended is back too
+    CHECK(c.out.text.find("rebuilt: 0 file(s) from pre-images, 1 reverted in place (600 bytes read from pre-images, "
+                          "600 written), 0 name(s) changed") != std::string::npos);
+  }
+  {
+    fresh_run run("overwrite", 0);
+    CHECK(exited_with(run.d.rebuild({"--state", "torn:1"}), 0));  // bytes 100..512 of the write persisted
+    CHECK(run.d.read("data") == std::string(100, 'o') + std::string(412, 'n') + std::string(188, 'o'));
+  }
+  {
+    fresh_run run("overwrite", 0);
+    CHECK(exited_with(run.d.rebuild({"--state", "prefix:1"}), 0));
+    CHECK(run.d.read("data") == crashed);
+  }
+}
+
 TEST_CASE("corrupt garbage damages the last write with bytes that depend only on the seed") {
   const auto corrupted = [](const std::string& seed) {
     fresh_run run("fsync-rename-dirsync", 0);

@@ -42,7 +42,9 @@ class payload_reader {
   payload_reader() = default;
   explicit payload_reader(const std::filesystem::path& file);  // empty path: no payloads
   // The first n bytes of op's payload; throws rebuild_error naming the call when they were not kept.
-  std::string read(const history_op& op, std::uint64_t n) const;
+  std::string read(const history_op& op, std::uint64_t n) const { return read_part(op, 0, n); }
+  // n bytes of it from `skip` on.
+  std::string read_part(const history_op& op, std::uint64_t skip, std::uint64_t n) const;
 
  private:
   std::filesystem::path path_;
@@ -61,6 +63,21 @@ std::uint64_t bytes_written(const history_op& op);
 // Fills out_fd (an empty file) with `preimage` (a file in undo_dir, or nothing: an empty start) and the steps.
 content_stats build_content(int out_fd, int undo_dir_fd, const std::optional<std::string>& preimage,
                             const std::vector<replay_step>& steps, const payload_reader& payloads);
+
+// A byte range of a file, [start, end).
+struct byte_range {
+  std::uint64_t start = 0, end = 0;
+};
+
+// Turns the crashed file fd back into the state's content in place, when the
+// state drops or damages only writes of it: outside the ranges those writes
+// covered (`dirty`) the crashed bytes are the state's already, and inside
+// them the state's bytes are the pre-image's with the kept ops replayed,
+// clipped to the range. Costs the dirty bytes, not the file's size.
+// `preimage_size` is 0 without a pre-image (a file the command created).
+content_stats revert_in_place(int fd, int undo_dir_fd, const std::optional<std::string>& preimage,
+                              std::uint64_t preimage_size, const std::vector<replay_step>& kept,
+                              std::vector<byte_range> dirty, const payload_reader& payloads);
 
 // n pseudo-random bytes from seed: the same on every platform.
 std::string garbage_bytes(std::uint64_t seed, std::uint64_t n);

@@ -41,6 +41,34 @@ std::uint64_t keep_sectors_bytes(const history_op& w, std::uint64_t sectors) {
 
 std::string range(std::uint64_t off, std::uint64_t len) { return fmt::format("{}..{}", off, off + len); }
 
+// Whether dropped write b continues dropped write a: same call kind, file and
+// reason, starting where a ended.
+bool continues(const history_op& a, const history_op& b) {
+  return a.is_write() && b.is_write() && a.op.kind == b.op.kind && a.file == b.file && a.why_not == b.why_not &&
+         a.op.path == b.op.path && a.op.offset.value_or(0) + bytes_written(a) == b.op.offset.value_or(0);
+}
+
+// The dropped ops, runs of contiguous writes as one.
+void add_dropped(const history& h, selection& s) {
+  const history_op* last = nullptr;
+  std::uint64_t run_start = 0;
+  for (std::size_t i = 0; i < h.ops.size(); ++i) {
+    if (s.kept[i]) continue;
+    const history_op& o = h.ops[i];
+    if (last != nullptr && !s.lost.empty() && continues(*last, o)) {
+      lost_op& l = s.lost.back();
+      ++l.calls;
+      // write("big", A..B) becomes write("big", A..C): the file part is the first call's, quoted as it was.
+      l.text = fmt::format("{}, {})", l.text.substr(0, l.text.rfind(", ")),
+                           range(run_start, o.op.offset.value_or(0) + bytes_written(o) - run_start));
+    } else {
+      s.lost.push_back({o.op.seq, o.text, o.why_not, 1});
+      run_start = o.op.offset.value_or(0);
+    }
+    last = &o;
+  }
+}
+
 selection select(const history& h, const rebuild_options& o) {
   selection s;
   s.kept.assign(h.ops.size(), true);
@@ -66,9 +94,7 @@ selection select(const history& h, const rebuild_options& o) {
                       fmt::format("torn: only {} ({} of its sectors) persisted", range(w.op.offset.value_or(0), kept),
                                   o.state.n)});
   }
-  for (std::size_t i = 0; i < h.ops.size(); ++i) {
-    if (!s.kept[i]) s.lost.push_back({h.ops[i].op.seq, h.ops[i].text, h.ops[i].why_not});
-  }
+  add_dropped(h, s);
   if (o.corrupt == corruption::none) return s;
 
   std::optional<std::size_t> target;
@@ -157,7 +183,13 @@ class rebuilder {
 
  private:
   void replay_names(selection& s);
-  std::map<file_id, std::vector<replay_step>> data_steps(const selection& s, std::set<file_id>& synth) const;
+  // Per file: the kept data ops (the damaged one with its damage), and the
+  // files with an op dropped or damaged, with the ranges those ops covered
+  // (nullopt: a size change was dropped, the file must be made whole).
+  std::map<file_id, std::vector<replay_step>> data_steps(
+      const selection& s, std::map<file_id, std::optional<std::vector<byte_range>>>& differs) const;
+  void revert(file_id id, const std::vector<byte_range>& dirty, const std::vector<replay_step>& steps,
+              rebuild_result& r);
   void stage(int staging, file_id id, bool synthesize, const std::vector<replay_step>& steps, rebuild_result& r);
   std::optional<std::string> preimage_of(file_id id) const;
   void materialize(std::vector<std::string>& changed, const std::set<file_id>& needed, const std::set<file_id>& reused,
@@ -186,23 +218,47 @@ void rebuilder::replay_names(selection& s) {
   std::sort(s.lost.begin(), s.lost.end(), [](const lost_op& a, const lost_op& b) { return a.seq < b.seq; });
 }
 
-std::map<file_id, std::vector<replay_step>> rebuilder::data_steps(const selection& s, std::set<file_id>& synth) const {
+std::map<file_id, std::vector<replay_step>> rebuilder::data_steps(
+    const selection& s, std::map<file_id, std::optional<std::vector<byte_range>>>& differs) const {
   std::map<file_id, std::vector<replay_step>> steps;
+  const auto differ = [&](const history_op& o) {
+    auto [it, fresh] = differs.try_emplace(*o.file, std::vector<byte_range>{});
+    if (!it->second) return;
+    if (!o.is_write()) {
+      it->second.reset();
+      return;
+    }
+    const std::uint64_t off = o.op.offset.value_or(0);
+    it->second->push_back({off, off + bytes_written(o)});
+  };
   for (std::size_t i = 0; i < h_.ops.size(); ++i) {
     const history_op& o = h_.ops[i];
     if (o.role != op_role::data) continue;
     if (!s.kept[i]) {
-      synth.insert(*o.file);
+      differ(o);
       continue;
     }
     replay_step step{&o, std::nullopt};
     if (const auto d = s.damage.find(i); d != s.damage.end()) {
       step.damage = d->second;
-      synth.insert(*o.file);
+      differ(o);
     }
     steps[*o.file].push_back(step);
   }
   return steps;
+}
+
+void rebuilder::revert(file_id id, const std::vector<byte_range>& dirty, const std::vector<replay_step>& steps,
+                       rebuild_result& r) {
+  const std::optional<std::string> pre = preimage_of(id);
+  const auto p = h_.preimages.find(id);
+  const unique_fd file = tree_.open_file(*crashed_.name_of(id), O_RDWR);
+  const unique_fd undo = open_undo(undo_dir_);
+  const content_stats c =
+      revert_in_place(file.get(), undo.get(), pre, p == h_.preimages.end() ? 0 : p->second.size, steps, dirty, payloads_);
+  ++r.files_reverted;
+  r.bytes_copied += c.copied;
+  r.bytes_replayed += c.replayed;
 }
 
 std::optional<std::string> rebuilder::preimage_of(file_id id) const {
@@ -253,8 +309,20 @@ rebuild_result rebuilder::run() {
   if (const auto problem = state_problem(h_, o_.state)) throw rebuild_error(*problem);
   selection s = select(h_, o_);
   replay_names(s);
+  std::map<file_id, std::optional<std::vector<byte_range>>> differs;
+  const auto steps = data_steps(s, differs);
+  // A file the state keeps whose lost changes are only writes is put right
+  // in place (the cost of those writes); any other whose content differs is
+  // made again from its pre-image in the staging folder.
   std::set<file_id> synth;
-  const auto steps = data_steps(s, synth);
+  std::map<file_id, std::vector<byte_range>> in_place;
+  for (const auto& [id, dirty] : differs) {
+    if (dirty && crashed_.name_of(id) && state_.name_of(id)) {
+      in_place.emplace(id, *dirty);
+    } else {
+      synth.insert(id);
+    }
+  }
 
   // The names whose binding differs between the crashed tree and the state.
   std::set<std::string> all;
@@ -279,15 +347,22 @@ rebuild_result rebuilder::run() {
   // Nothing is changed unless the tree is what the log says the crash left.
   for (const std::string& n : changed) check_matches(tree_, n, crashed_.at(n));
   for (const file_id id : reused) check_matches(tree_, *crashed_.name_of(id), {kind::file, id, {}});
+  for (const auto& [id, dirty] : in_place) check_matches(tree_, *crashed_.name_of(id), {kind::file, id, {}});
 
   rebuild_result r;
   r.state = o_.state.id();
   r.corrupted = s.corrupted;
   r.lost = std::move(s.lost);
-  if (changed.empty()) return r;
+  if (changed.empty() && in_place.empty()) return r;
 
   try {
-    materialize(changed, needed, reused, steps, r);
+    started_ = !in_place.empty();
+    static const std::vector<replay_step> none;
+    for (const auto& [id, dirty] : in_place) {
+      const auto it = steps.find(id);
+      revert(id, dirty, it == steps.end() ? none : it->second, r);
+    }
+    if (!changed.empty()) materialize(changed, needed, reused, steps, r);
   } catch (const rebuild_failure&) {
     throw;
   } catch (const std::exception& e) {
@@ -348,6 +423,10 @@ void rebuilder::materialize(std::vector<std::string>& changed, const std::set<fi
 }
 
 }  // namespace
+
+std::string lost_op::line() const {
+  return calls > 1 ? fmt::format("{} {} ({} calls)", text, why, calls) : text + " " + why;
+}
 
 std::optional<corruption> parse_corruption(std::string_view text) {
   for (const corruption c : {corruption::none, corruption::torn, corruption::zero, corruption::garbage}) {

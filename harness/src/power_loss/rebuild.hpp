@@ -15,10 +15,14 @@
 // Inputs are what `crashpoint-record --log --payloads --undo` wrote for the
 // crash command, and the workdir as the crash left it. A file's content in
 // the state is its pre-image (undo dir) with the writes the state keeps
-// replayed from the payloads; a file whose every change the state keeps is
-// not copied at all, only re-linked if its names change. So a rebuild costs
-// the pre-images of the files whose content differs, plus the bytes replayed
-// into them: no more than copying the files the state touches.
+// replayed from the payloads. A file whose every change the state keeps is
+// not copied at all, only re-linked if its names change; one that lost only
+// writes is put right in place, over the ranges those writes covered (the
+// pre-image's bytes there, with the kept writes replayed, clipped); only one
+// that lost a size change (truncate, O_TRUNC, fallocate) or its last name is
+// made again whole from its pre-image. So a rebuild costs at most the
+// pre-images of the files whose content differs plus the bytes replayed: no
+// more than copying the files the state touches, and often the lost bytes alone.
 //
 // Safety: every name is checked before anything changes (history.hpp); the
 // names the rebuild will change are compared with the tree (type, dev, ino)
@@ -58,20 +62,25 @@ struct rebuild_options {
   std::uint64_t seed = 0;  // garbage
 };
 
+// One dropped operation, or a run of writes to one file, one after the
+// other in the file and in program order, dropped for the same reason (a
+// program writing a file 4 KiB at a time): write("big", 0..1048576), 256 calls.
 struct lost_op {
-  std::uint64_t seq = 0;
-  std::string text;  // write("wal.log", 4096..8192)
-  std::string why;   // never fsynced
-  std::string line() const { return text + " " + why; }
+  std::uint64_t seq = 0;  // the (first) call's
+  std::string text;       // write("wal.log", 4096..8192)
+  std::string why;        // never fsynced
+  std::uint64_t calls = 1;
+  std::string line() const;  // write("wal.log", 4096..8192) never fsynced [(256 calls)]
 };
 
 struct rebuild_result {
   std::string state;             // its id
   std::vector<lost_op> lost;     // in program order
   std::string corrupted;         // what corruption damaged ("" without corruption)
-  std::uint64_t files_rebuilt = 0;   // files whose content was made from a pre-image
+  std::uint64_t files_rebuilt = 0;   // files made again from a pre-image (a size change of theirs was lost)
+  std::uint64_t files_reverted = 0;  // files put right in place (only writes of theirs were lost or damaged)
   std::uint64_t bytes_copied = 0;    // pre-image bytes copied (or reflinked) for them
-  std::uint64_t bytes_replayed = 0;  // write bytes replayed into them
+  std::uint64_t bytes_replayed = 0;  // bytes written into them
   std::uint64_t names_changed = 0;   // names removed, created or re-linked
 };
 

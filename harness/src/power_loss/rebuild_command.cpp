@@ -113,8 +113,9 @@ int rebuild_command(int argc, char** argv) {
     fmt::print("state: {}\n", r.state);
     for (const lost_op& l : r.lost) fmt::print("lost: {}\n", l.line());
     if (!r.corrupted.empty()) fmt::print("corrupted: {}\n", r.corrupted);
-    fmt::print("rebuilt: {} file(s) from pre-images ({} bytes copied, {} replayed), {} name(s) changed\n",
-               r.files_rebuilt, r.bytes_copied, r.bytes_replayed, r.names_changed);
+    fmt::print("rebuilt: {} file(s) from pre-images, {} reverted in place ({} bytes read from pre-images, {} "
+               "written), {} name(s) changed\n",
+               r.files_rebuilt, r.files_reverted, r.bytes_copied, r.bytes_replayed, r.names_changed);
     return rebuild_exit_ok;
   } catch (const rebuild_failure& e) {
     fmt::print(stderr, "{}error: {}\n", prefix, e.what());
