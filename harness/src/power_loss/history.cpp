@@ -119,6 +119,12 @@ void check_paths(const io_op& op) {
 history_op classify(const io_op& op, const name_table& names) {
   history_op h;
   h.op = op;
+  // A call its process died in, whose file the recorder never learned (an
+  // open that had not returned): modelled as not having happened.
+  if (op.how == outcome::unfinished && !id_of(op) &&
+      (op.kind == call_kind::open || op.kind == call_kind::mkdir || op.kind == call_kind::symlink)) {
+    return h;
+  }
   switch (op.kind) {
     case call_kind::write:
     case call_kind::copy_file_range:

@@ -106,7 +106,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit status: COMMAND's own (its exit code, or the same signal), or 2 for a usage error, 125 when the\n"
       "recorder failed, 126 when COMMAND could not be executed, 127 when it was not found. Only the --result\n"
-      "file tells these apart from COMMAND's own codes. See docs/recorder.md.");
+      "file tells these apart from COMMAND's own codes. See docs/recorder.md.\n"
+      "crashpoint-record --rebuild --help: rebuilding a power-loss crash state from a recording (docs/power-loss.md).");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
