@@ -269,7 +269,7 @@ TEST_CASE("a rebuild changes nothing outside the workdir, and keeps the crashed 
   CHECK_FALSE(fs::exists(run.d.work() / ".crashpoint-rebuild"));
 }
 
-TEST_CASE("--undo keeps the pre-image of each file the command changed, once, and no other") {
+TEST_CASE("the undo directory keeps the pre-image of each file the command changed, once, and no other") {
   power_loss_dir d;
   d.write("data", old_text);
   d.write("other", "not touched");
@@ -285,7 +285,7 @@ TEST_CASE("--undo keeps the pre-image of each file the command changed, once, an
   CHECK(read_file(d.undo_path() / crashpoint::recorder::preimage_name(data.id)) == old_text);
 }
 
-TEST_CASE("--undo must be a new or empty directory") {
+TEST_CASE("the undo directory must be new or empty") {
   power_loss_dir d;
   fs::create_directory(d.path() / "full");
   std::ofstream(d.path() / "full" / "x") << "x";
