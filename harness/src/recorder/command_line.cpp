@@ -15,6 +15,7 @@ std::vector<std::string> record_command_line(const std::filesystem::path& record
   add("--log", options.log);
   add("--result", options.result);
   add("--payloads", options.payloads);
+  add("--undo", options.undo);
   if (options.at) {
     argv.emplace_back("--point");
     argv.push_back(options.at->spec());

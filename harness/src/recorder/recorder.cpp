@@ -15,6 +15,7 @@
 #include "recorder/payload_store.hpp"
 #include "recorder/seccomp_filter.hpp"
 #include "recorder/tracer.hpp"
+#include "recorder/undo_store.hpp"
 #include "recorder/warning_log.hpp"
 
 namespace crashpoint::recorder {
@@ -58,6 +59,7 @@ record_result record(const record_options& options, const std::function<void(con
   log_writer log = options.log.empty() ? log_writer{} : log_writer(buffered_file::create(options.log), root.path());
   payload_store payloads =
       options.payloads.empty() ? payload_store{} : payload_store(buffered_file::create(options.payloads));
+  undo_store undo = options.undo.empty() ? undo_store{} : undo_store(options.undo, root.path());
   warning_log warnings([&](const warning& w) {
     log.warn(w);
     if (on_warning) on_warning(w);
@@ -73,7 +75,7 @@ record_result record(const record_options& options, const std::function<void(con
     // zombies included, before it exits.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1L, 0L, 0L, 0L);
     const launched child = launch(*program, options.command, build_filter());
-    tracer t(trace_config{root, options.at, log, payloads, warnings}, child.pid());
+    tracer t(trace_config{root, options.at, log, payloads, warnings, undo}, child.pid());
     const trace_outcome traced = t.run();
     if (traced.started) {
       result.end = end_of(traced.first_status);

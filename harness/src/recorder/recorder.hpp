@@ -52,6 +52,7 @@ struct record_options {
   std::filesystem::path log;         // empty: no log
   std::filesystem::path result;      // empty: no result file
   std::filesystem::path payloads;    // empty: no payloads
+  std::filesystem::path undo;        // empty: no pre-images (undo_store.hpp); else a missing or empty directory
   std::optional<point> at;
 };
 

@@ -2,7 +2,7 @@
 // tracer.hpp: the ptrace loop that follows a command and all its
 // descendants, decodes their trapped calls, and fires the crash point.
 //
-//   tracer t({root, point, log, payloads, warnings}, child);   // child: seized, not yet exec'd
+//   tracer t({root, point, log, payloads, warnings, undo}, child);   // child: seized, not yet exec'd
 //   trace_outcome o = t.run();      // returns once no traced process is left
 //
 // One thread waits for every tracee (waitpid(-1, __WALL)) and handles each
@@ -38,6 +38,7 @@
 #include "recorder/payload_store.hpp"
 #include "recorder/point.hpp"
 #include "recorder/result_file.hpp"
+#include "recorder/undo_store.hpp"
 #include "recorder/warning_log.hpp"
 
 namespace crashpoint::recorder {
@@ -48,6 +49,7 @@ struct trace_config {
   log_writer& log;
   payload_store& payloads;
   warning_log& warnings;
+  undo_store& undo;  // keeps pre-images before mutating calls (a disabled store keeps nothing)
 };
 
 struct trace_outcome {

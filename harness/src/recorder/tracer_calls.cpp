@@ -102,6 +102,8 @@ void tracer::enter_modelled(pid_t tid, thread_state& t, syscall_id call, const s
     fire_point(op);
   }
 
+  // The call will run: keep what it is about to change, while nothing has yet.
+  cfg_.undo.before(tid, op);
   pending_call pending{std::move(*decoded), 0, fire_after};
   if (!pending.call.payload.empty() && cfg_.payloads.enabled()) {
     const payload_span s = cfg_.payloads.from_memory(tid, pending.call.payload, pending.call.op.length.value_or(0));

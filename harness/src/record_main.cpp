@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // crashpoint-record: runs a command under the I/O recorder (docs/recorder.md).
 //
-//   crashpoint-record [--root DIR] [--log FILE] [--result FILE] [--payloads FILE]
+//   crashpoint-record [--root DIR] [--log FILE] [--result FILE] [--payloads FILE] [--undo DIR]
 //                     [--point sys:CALL@HIT[+][=error(ERRNO)]] -- COMMAND [ARGS...]
+//
+//   crashpoint-record --rebuild ...   (power_loss/rebuild_command.hpp)
 //
 // Exits as COMMAND did (its exit code, or killed by the same signal), or 2
 // for a usage error, 125 when the recorder itself failed, 126 or 127 when
@@ -20,6 +22,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "power_loss/rebuild_command.hpp"
 #include "recorder/recorder.hpp"
 
 namespace rec = crashpoint::recorder;
@@ -42,6 +45,18 @@ std::string check_output(const char* flag, const fs::path& path) {
   if (!fs::is_directory(dir, ec)) return fmt::format("{} {}: no such directory {}", flag, path.string(), dir.string());
   if (::access(dir.c_str(), W_OK) != 0) return fmt::format("{} {}: cannot write in {}", flag, path.string(), dir.string());
   return {};
+}
+
+// The undo directory is made fresh: missing, or empty, in a writable directory.
+std::string check_undo_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) return fmt::format("--undo {}: not a directory", dir.string());
+    if (!fs::is_empty(dir, ec)) return fmt::format("--undo {}: not empty (give a new or empty directory)", dir.string());
+    if (::access(dir.c_str(), W_OK) != 0) return fmt::format("--undo {}: cannot write in it", dir.string());
+    return {};
+  }
+  return check_output("--undo", dir);
 }
 
 // Ends this process the way the command ended, after everything is written.
@@ -69,14 +84,20 @@ std::string check_output(const char* flag, const fs::path& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Not a recording: applying a power-loss crash state to a recorded workdir.
+  if (crashpoint::power_loss::wants_rebuild(argc, argv)) return crashpoint::power_loss::rebuild_command(argc, argv);
   CLI::App app{"Runs COMMAND and records the file-system calls it and its descendants make under --root."};
   app.name("crashpoint-record");
-  std::string root = ".", log, result, payloads, point_text;
+  std::string root = ".", log, result, payloads, undo, point_text;
   app.add_option("--root", root, "Model only files under DIR (default: the current directory)")->option_text("DIR");
   app.add_option("--log", log, "Write the I/O log (JSON Lines) to FILE")->option_text("FILE");
   app.add_option("--result", result, "Write the JSON summary to FILE once everything has ended (keep it outside --root)")
       ->option_text("FILE");
   app.add_option("--payloads", payloads, "Also keep the bytes of every modelled write in FILE")->option_text("FILE");
+  app.add_option("--undo", undo,
+                 "Keep, in DIR (missing or empty, outside --root), each file's bytes before the command first changes "
+                 "it, and what each name it changes was: what rebuilding a power-loss state needs")
+      ->option_text("DIR");
   app.add_option("--point", point_text,
                  "Crash or fail at one modelled call: sys:CALL@HIT (SIGKILL before it), sys:CALL@HIT+ (after it), "
                  "sys:CALL@HIT=error(EIO) (fail it); CALL may be *")
@@ -85,7 +106,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit status: COMMAND's own (its exit code, or the same signal), or 2 for a usage error, 125 when the\n"
       "recorder failed, 126 when COMMAND could not be executed, 127 when it was not found. Only the --result\n"
-      "file tells these apart from COMMAND's own codes. See docs/recorder.md.");
+      "file tells these apart from COMMAND's own codes. See docs/recorder.md.\n"
+      "crashpoint-record --rebuild --help: rebuilding a power-loss crash state from a recording (docs/power-loss.md).");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -107,6 +129,10 @@ int main(int argc, char** argv) {
   o.payloads = payloads;
   for (const auto& [flag, path] : {std::pair{"--log", o.log}, {"--result", o.result}, {"--payloads", o.payloads}}) {
     if (std::string problem = check_output(flag, path); !problem.empty()) return usage_error(problem);
+  }
+  if (!undo.empty()) {
+    if (std::string problem = check_undo_dir(undo); !problem.empty()) return usage_error(problem);
+    o.undo = undo;
   }
   if (!point_text.empty()) {
     const rec::parsed_point p = rec::parse_point(point_text);
