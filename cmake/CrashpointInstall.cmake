@@ -48,9 +48,10 @@ if(TARGET crashpoint_harness)
   if(TARGET crashpoint-record)
     # Syscall crash points run the crash command under it; the harness finds
     # it beside `crashpoint`.
-    install(TARGETS crashpoint-record
+    install(TARGETS crashpoint-record crashpoint_recorder crashpoint_power_loss
       EXPORT crashpointHarnessTargets
-      RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT crashpoint_runtime)
+      RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT crashpoint_runtime
+      ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT crashpoint_development)
   endif()
   install(EXPORT crashpointHarnessTargets
     NAMESPACE crashpoint::

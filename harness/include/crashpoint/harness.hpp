@@ -83,6 +83,8 @@ struct run_report {
   std::vector<std::string> details;  // expected against actual, stderr tails
   std::string call;        // a syscall crash point's call: rename("data.tmp", "data"); else ""
   std::vector<std::string> warnings;  // what the I/O recorder could not see
+  std::string crash_state;            // power loss: the state recovery saw ("clean", "prefix:3"); else ""
+  std::vector<std::string> lost;      // power loss: what that state dropped, relative to the workdir
   std::vector<step_report> steps;
   std::string reproduce;   // shell lines that replay the run by hand
   std::filesystem::path run_dir;  // kept run directory (workdir is run_dir / "work"), or empty

@@ -135,6 +135,14 @@ void add_run_options(CLI::App& cmd, cli_options& o) {
   cmd.add_option("--json", o.json_path, "Also write a JSON report of every run and step to FILE (- for stdout)")
       ->type_name("FILE");
   cmd.add_flag("-q,--quiet", o.quiet, "Print only the failures and the summary");
+  cmd.add_option("--crash-states", o.crash_states_text,
+                 "Power-loss scenarios: clean (everything unsynced lost) or all (also each in-order prefix "
+                 "and torn last write), overriding crash_states")
+      ->type_name("WHICH")
+      ->check(CLI::IsMember({"clean", "all"}));
+  cmd.add_option("--max-states", o.max_states, "At most N crash states per crash point (default 1000)")
+      ->type_name("N")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   cmd.add_option("--color", o.colour_text,
                  "Colour the output: auto (default: on a terminal, unless NO_COLOR is set), always, never")
       ->type_name("WHEN")

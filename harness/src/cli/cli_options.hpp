@@ -27,6 +27,8 @@ struct cli_options {
   explore_options explore;           // --max-hits, --include, --exclude, --double
   bool explore_all = false;          // `explore`: every scenario, not only "auto" ones
   bool quiet = false;                // --quiet: only failures and the summary
+  std::string crash_states_text;     // --crash-states: clean, all; empty: each scenario's own
+  std::size_t max_states = 1000;     // --max-states
   std::string colour_text = "auto";  // --color: auto, always, never
   std::string program = "crashpoint";  // argv[0], for the commands that rerun a failure
 };

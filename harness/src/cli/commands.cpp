@@ -67,6 +67,9 @@ session_request request_of(const cli_options& o, const shard_choice& shard) {
   r.jobs = o.jobs;
   r.run.timeout = o.timeout;
   r.run.keep = parse_keep(o.keep_text);
+  if (o.crash_states_text == "all") r.run.states_override = crash_states::all;
+  if (o.crash_states_text == "clean") r.run.states_override = crash_states::clean;
+  r.run.max_states = o.max_states;
   return r;
 }
 

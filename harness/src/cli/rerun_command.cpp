@@ -26,6 +26,10 @@ std::string rerun_command(const cli_options& o, const run_result& r) {
   std::string line = shell_quote(o.program) + (o.explore_all ? " explore" : " run");
   if (r.kind == failure_kind::discovery_failed) {
     line += " --filter " + single_quoted(r.scenario + "@*");
+  } else if (const auto hash = r.checkpoint.rfind('#'); hash != std::string::npos && !r.crash_state.empty()) {
+    // A power-loss state run (POINT#K) is planned by its point's first run:
+    // rerun the point with every state.
+    line += " --only " + single_quoted(r.scenario + "@" + r.checkpoint.substr(0, hash)) + " --crash-states all";
   } else {
     line += " --only " + single_quoted(r.scenario + "@" + r.checkpoint);
   }
@@ -36,6 +40,8 @@ std::string rerun_command(const cli_options& o, const run_result& r) {
   for (const std::string& glob : o.explore.exclude) add(line, "--exclude", glob);
   if (o.explore.double_crash) line += " --double";
   if (o.explore.syscalls) line += " --syscalls";
+  if (o.crash_states_text == "all" && r.crash_state.empty()) line += " --crash-states all";
+  if (o.max_states != 1000) add(line, "--max-states", std::to_string(o.max_states));
   const auto dashed = [](const std::string& path) { return path.starts_with("-"); };
   if (std::any_of(o.paths.begin(), o.paths.end(), dashed)) line += " --";  // not an option
   for (const std::string& path : o.paths) line += " " + shell_quote(path);

@@ -33,6 +33,9 @@ struct run_spec {
   // The scenario's state after setup, made once and copied into the workdir
   // instead of running the setup steps again. Null: the run does its setup.
   std::shared_ptr<shared_setup> setup;
+  // Power loss with crash_states = "all": the crash state this run rebuilds
+  // ("prefix:3"), its id ending in #K; empty: the scenario's default state.
+  std::string crash_state;
 
   std::string id() const { return scen->name + "@" + (label.empty() ? checkpoint : label); }
 };

@@ -35,6 +35,8 @@ nlohmann::json to_json(const run_result& r) {
           {"details", r.details},
           {"call", r.point_call},
           {"warnings", r.warnings},
+          {"crash_state", r.crash_state.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.crash_state)},
+          {"lost", r.lost},
           {"reproduce", r.reproduce},
           {"run_dir", r.run_dir.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.run_dir.string())},
           {"duration_ms", milliseconds(r.duration)},

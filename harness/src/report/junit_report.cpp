@@ -92,6 +92,8 @@ std::string failure_text(const run_result& r) {
   std::string text = std::string(to_string(r.kind)) + ": " + r.reason + "\n";
   if (!r.point_call.empty()) text += "call: " + r.point_call + "\n";
   for (const std::string& w : r.warnings) text += "warning: " + w + "\n";
+  if (!r.crash_state.empty()) text += "crash state: " + r.crash_state + "\n";
+  for (const std::string& l : r.lost) text += "lost: " + l + "\n";
   for (const std::string& d : r.details) text += d + (d.ends_with('\n') ? "" : "\n");
   if (!r.run_dir.empty()) text += "kept: " + r.run_dir.string() + "\n";
   if (!r.reproduce.empty()) {

@@ -32,6 +32,10 @@ std::string format_run(const run_report& r, bool colour) {
                                  r.scenario, r.checkpoint, r.call.empty() ? "" : "  " + r.call,
                                  duration_text(r.duration));
   for (const auto& w : r.warnings) text += indent("warning: " + w, "      ");
+  if (!r.passed && !r.crash_state.empty()) {
+    text += indent("crash state: " + r.crash_state + (r.lost.empty() ? " (nothing lost)" : ""), "      ");
+    for (const auto& l : r.lost) text += indent("lost: " + l, "        ");
+  }
   if (!r.passed) {
     text += indent(fmt::format("{}: {}", r.failure, r.reason), "      ");
     for (const auto& d : r.details) text += indent(d, "      ");

@@ -41,6 +41,8 @@ run_report to_public(const run_result& r) {
   out.details = r.details;
   out.call = r.point_call;
   out.warnings = r.warnings;
+  out.crash_state = r.crash_state;
+  out.lost = r.lost;
   for (const step_record& s : r.steps) out.steps.push_back(to_public(s));
   out.reproduce = r.reproduce;
   out.run_dir = r.run_dir;

@@ -51,6 +51,7 @@ class run_context {
               run_result& result);
 
   const run_dirs& dirs() const { return dirs_; }
+  const temp_root& root() const { return root_; }
   const run_spec& spec() const { return run_; }
 
   // Runs argv (placeholders expanded) in the workdir with the clean

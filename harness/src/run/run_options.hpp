@@ -6,7 +6,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstddef>
 #include <optional>
+
+#include "scenario/scenario.hpp"
 
 #include "run/command_launcher.hpp"
 
@@ -28,6 +31,10 @@ struct run_options {
   // Discovery runs the crash command under crashpoint-record too, and every
   // modelled file-system call becomes a crash point (`--syscalls`).
   bool discover_syscalls = false;
+  // --crash-states: overrides every power-loss scenario's crash_states.
+  std::optional<crash_states> states_override;
+  // --max-states: crash states per crash point, the default one included.
+  std::size_t max_states = 1000;
   // Where a run that is first to set up for its scenario's shared_setup
   // (run_spec::setup) saves the template; null: no template is made.
   setup_templates* templates = nullptr;

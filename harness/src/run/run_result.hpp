@@ -60,6 +60,12 @@ struct run_result {
   // What the recorder could not see (io_uring, a shared writable mmap, ...):
   // the verdict may be incomplete, and the reports say so.
   std::vector<std::string> warnings;
+  // Power loss ([crash] model): the crash state recovery saw ("clean",
+  // "prefix:3", ...), what it dropped, relative to the workdir, and with
+  // crash_states = "all" the states still to run (the point's first run only).
+  std::string crash_state;
+  std::vector<std::string> lost;
+  std::vector<std::string> more_states;
   std::vector<step_record> steps;
   std::string reproduce;             // shell commands that replay the run by hand
   fs::path run_dir;                  // kept, or empty when removed

@@ -6,6 +6,7 @@
 
 #include "check/assertions.hpp"
 #include "run/crash_check.hpp"
+#include "run/crash_rebuild.hpp"
 #include "util/detail_bounds.hpp"
 #include "run/run_context.hpp"
 #include "run/setup_template.hpp"
@@ -102,7 +103,7 @@ bool run_syscall_crash(run_context& ctx, const run_spec& run, run_result& r) {
   const fs::path recorder = find_recorder();
   const command_result res =
       ctx.run("crash", crash.argv, {}, [&](const std::vector<std::string>& argv) {
-        return recorded_argv(recorder, ctx.dirs(), run.checkpoint, argv);
+        return recorded_argv(recorder, ctx.dirs(), run.checkpoint, argv, crash.rebuilds());
       });
   std::vector<end_condition> ends;
   if (crash.status) ends.push_back(*crash.status);
@@ -121,16 +122,56 @@ bool run_syscall_crash(run_context& ctx, const run_spec& run, run_result& r) {
   return false;
 }
 
-bool run_crash(run_context& ctx, const run_spec& run, run_result& r) {
-  if (is_syscall_point(run.checkpoint)) return run_syscall_crash(ctx, run, r);
+// After a confirmed crash, the workdir becomes the run's crash state (power
+// loss, a damaged last write: crash_rebuild.hpp). With --keep, the tree as
+// the crash left it stays beside the workdir, in `crashed/`.
+bool rebuild_crash_state(run_context& ctx, const run_spec& run, const run_options& opts, run_result& r) {
   const crash_step& crash = run.scen->crash;
-  const command_result res =
-      ctx.run("crash", crash.argv, ctx.arming_env(run.checkpoint, ctx.dirs().trace));
+  if (opts.keep != keep_policy::none) {
+    std::string error;
+    const fs::path crashed = ctx.dirs().dir / "crashed";
+    std::error_code ec;
+    if (!fs::create_directory(crashed, ec)) error = ec ? ec.message() : "it exists";
+    if (!error.empty() || !ctx.root().copy_folder(ctx.dirs().work, crashed, error)) {
+      fail(r, failure_kind::harness_error, "cannot keep the workdir as the crash left it: " + error);
+      return false;
+    }
+  }
+  rebuild_settings settings;
+  settings.max_states = opts.max_states;
+  settings.list_states = run.crash_state.empty() && opts.states_override.value_or(crash.states) == crash_states::all;
+  try {
+    crash_rebuild b = rebuild_after_crash(ctx.dirs(), crash, run.crash_state, settings);
+    r.crash_state = b.state;
+    r.lost = std::move(b.lost);
+    if (!b.corrupted.empty()) r.lost.push_back("corrupted: " + b.corrupted);
+    r.more_states = std::move(b.other_states);
+    if (settings.list_states && r.more_states.size() + 1 < b.total_states) {
+      r.warnings.push_back(std::to_string(r.more_states.size() + 1) + " of " + std::to_string(b.total_states) +
+                           " crash states built (--max-states " + std::to_string(opts.max_states) + ")");
+    }
+    return true;
+  } catch (const std::exception& e) {
+    fail(r, failure_kind::harness_error, std::string("cannot rebuild the crash state: ") + e.what());
+    return false;
+  }
+}
+
+bool run_crash(run_context& ctx, const run_spec& run, const run_options& opts, run_result& r) {
+  const crash_step& crash = run.scen->crash;
+  if (is_syscall_point(run.checkpoint)) {
+    return run_syscall_crash(ctx, run, r) && (!crash.rebuilds() || rebuild_crash_state(ctx, run, opts, r));
+  }
+  const fs::path recorder = crash.rebuilds() ? find_recorder() : fs::path();
+  const command_result res = ctx.run(
+      "crash", crash.argv, ctx.arming_env(run.checkpoint, ctx.dirs().trace), [&](const std::vector<std::string>& argv) {
+        return crash.rebuilds() ? recorded_argv(recorder, ctx.dirs(), "", argv, true) : argv;
+      });
   // Only the verdict needs the trace, and of it only whether an armed name fired.
   const expected_crash expected = predict_crash(*run.target, crash, run.checkpoint);
   const crash_verdict v =
       judge_crash(expected, res, ctx.read_trace(ctx.dirs().trace, trace_wants_for(expected)));
-  if (v.outcome == crash_outcome::confirmed) return true;
+  if (v.outcome == crash_outcome::confirmed) return !crash.rebuilds() || rebuild_crash_state(ctx, run, opts, r);
   fail_crash(r, v, "crash command", res);
   return false;
 }
@@ -317,7 +358,7 @@ void run_phases(run_context& ctx, const temp_root& root, const run_spec& run,
   if (!set_up(ctx, root, run, opts, r)) return;
   unchanged_snapshots before;
   if (!snapshot_unchanged(ctx, *run.scen, before, r)) return;
-  if (!run_crash(ctx, run, r)) return;
+  if (!run_crash(ctx, run, opts, r)) return;
   if (!run.recovery_entry.empty() && !run_recovery_crash(ctx, run, r)) return;
   if (!run_recovery(ctx, run, r, "recover", opts.trace_recovery)) return;
   if (run.scen->idempotent && !run_recovery_again(ctx, run, r)) return;

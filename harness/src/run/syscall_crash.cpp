@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "recorder/log_reader.hpp"
+#include "run/crash_rebuild.hpp"
 #include "recorder/point.hpp"
 #include "recorder/recorder.hpp"
 #include "recorder/result_file.hpp"
@@ -98,13 +99,17 @@ fs::path recorder_log(const run_dirs& dirs) { return dirs.dir / "io-log.jsonl"; 
 fs::path recorder_result(const run_dirs& dirs) { return dirs.dir / "recorder-result.json"; }
 
 std::vector<std::string> recorded_argv(const fs::path& recorder, const run_dirs& dirs, const std::string& point,
-                                       const std::vector<std::string>& argv) {
+                                       const std::vector<std::string>& argv, bool history) {
   recorder::record_options o;
   o.command = argv;
   o.root = dirs.work;
   o.log = recorder_log(dirs);
   o.result = recorder_result(dirs);
   if (!point.empty()) o.at = recorder::parse_point(point).value;
+  if (history) {
+    o.payloads = recorder_payloads(dirs);
+    o.undo = recorder_undo(dirs);
+  }
   return recorder::record_command_line(recorder, o);
 }
 
@@ -153,6 +158,9 @@ std::vector<crash_point> syscall_points(const run_dirs& dirs) {
   } catch (const recorder::log_error& e) {
     throw std::runtime_error(std::string("the recorder's log cannot be read: ") + e.what());
   }
+  // Just after the last call returns: the command's changes all made, as
+  // when it acknowledges its work. Under power loss, what that left unsynced.
+  if (!out.empty()) out.push_back({out.back().name, out.back().hit, false, true});
   return out;
 }
 

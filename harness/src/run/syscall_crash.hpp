@@ -43,9 +43,11 @@ fs::path recorder_log(const run_dirs& dirs);
 fs::path recorder_result(const run_dirs& dirs);
 
 // The crashpoint-record command line that runs `argv` with `point` armed
-// ("" for none: discovery), modelling only the workdir.
-std::vector<std::string> recorded_argv(const fs::path& recorder, const run_dirs& dirs,
-                                       const std::string& point, const std::vector<std::string>& argv);
+// ("" for none: discovery, or an embedded checkpoint), modelling only the
+// workdir. `history`: also keep the payloads and pre-images that rebuilding
+// a crash state needs (crash_rebuild.hpp).
+std::vector<std::string> recorded_argv(const fs::path& recorder, const run_dirs& dirs, const std::string& point,
+                                       const std::vector<std::string>& argv, bool history = false);
 
 struct syscall_verdict {
   crash_verdict verdict;
@@ -62,7 +64,9 @@ syscall_verdict judge_syscall_crash(const run_dirs& dirs, const std::string& poi
                                     const std::vector<end_condition>& ends, const command_result& result);
 
 // The syscall crash points of a discovery run's log, in the order first seen:
-// one per modelled call, named by its kind (`sys:write`) with its hit number.
+// one per modelled call, named by its kind (`sys:write`) with its hit number,
+// killed just before it; and one just after the last call returns
+// (`sys:rename@1+`): the state the command's completed work left.
 // Throws std::runtime_error when the log cannot be read.
 std::vector<crash_point> syscall_points(const run_dirs& dirs);
 

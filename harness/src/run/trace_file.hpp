@@ -40,7 +40,8 @@ struct crash_point {
   std::string name;
   std::uint64_t hit = 0;
   bool fail_point = false;  // reached through maybe_fail_at
-  std::string label() const { return name + "@" + std::to_string(hit); }
+  bool after = false;       // a syscall point just after the call returned (`sys:rename@1+`)
+  std::string label() const { return name + "@" + std::to_string(hit) + (after ? "+" : ""); }
 };
 
 // What to keep of a trace, and its limits.

@@ -97,11 +97,29 @@ struct assertion {
 
 enum class expectation { crash, error };
 
+// What a crash leaves on disk for recovery ([crash] model, docs/power-loss.md).
+enum class crash_model {
+  process,     // a process crash: every write that returned survives (the page cache)
+  power_loss,  // a power cut: what was never made durable is lost
+};
+// Which power-loss states become runs: the one where everything unsynced is
+// lost, or that one and every in-order prefix and torn last write.
+enum class crash_states { clean, all };
+// Damage to the last write before the crash ([crash] corrupt).
+enum class write_damage { none, torn, zero, garbage };
+
 struct crash_step {
   std::vector<std::string> argv;
   expectation expect = expectation::crash;
   std::optional<end_condition> status;  // overrides suite.crash_status
+  crash_model model = crash_model::process;
+  crash_states states = crash_states::clean;
+  write_damage corrupt = write_damage::none;
+  std::uint64_t seed = 0;  // corrupt = "garbage": the same bytes for the same seed
   source_location where;
+  // Whether the crash step runs under crashpoint-record to rebuild the
+  // workdir afterwards (power loss, corruption).
+  bool rebuilds() const { return model == crash_model::power_loss || corrupt != write_damage::none; }
 };
 
 struct scenario {

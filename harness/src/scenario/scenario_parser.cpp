@@ -18,7 +18,8 @@ constexpr std::array<std::string_view, 10> scenario_keys{
     "description", "checkpoints", "timeout",  "env",   "setup",
     "crash",       "recover",     "assert",   "idempotent", "syscalls"};
 constexpr std::array<std::string_view, 3> setup_keys{"fixture", "steps", "template"};
-constexpr std::array<std::string_view, 3> crash_keys{"command", "expect", "status"};
+constexpr std::array<std::string_view, 7> crash_keys{"command", "expect",      "status", "model",
+                                                   "crash_states", "corrupt", "seed"};
 constexpr std::string_view argv_what = "a non-empty array of strings like [\"{target}\", \"arg\"]";
 
 std::string indexed(std::string_view key, std::size_t i) {
@@ -140,6 +141,41 @@ std::optional<expectation> read_expect(const table_reader& r) {
   return std::nullopt;
 }
 
+// A string key that takes one of `names` (mapped to `values`); absent: unchanged.
+template <typename T, std::size_t N>
+void read_choice(const table_reader& r, std::string_view key, const std::array<std::string_view, N>& names,
+                 const std::array<T, N>& values, T& out) {
+  const toml::node* node = r.find(key);
+  if (!node) return;
+  if (const auto* text = node->as_string()) {
+    for (std::size_t i = 0; i < N; ++i) {
+      if (text->get() == names[i]) {
+        out = values[i];
+        return;
+      }
+    }
+  }
+  std::string expected;
+  for (std::size_t i = 0; i < N; ++i) expected += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + in_quotes(names[i]);
+  report_expected(r.sink(), *node, key, expected);
+}
+
+// model, crash_states, corrupt and seed: what the crash leaves on disk.
+void read_crash_model(const table_reader& r, crash_step& out) {
+  read_choice(r, "model", std::array<std::string_view, 2>{"process", "power-loss"},
+              std::array{crash_model::process, crash_model::power_loss}, out.model);
+  read_choice(r, "crash_states", std::array<std::string_view, 2>{"clean", "all"},
+              std::array{crash_states::clean, crash_states::all}, out.states);
+  read_choice(r, "corrupt", std::array<std::string_view, 4>{"none", "torn", "zero", "garbage"},
+              std::array{write_damage::none, write_damage::torn, write_damage::zero, write_damage::garbage},
+              out.corrupt);
+  if (auto seed = r.integer("seed", 0, INT64_MAX, "a non-negative integer")) out.seed = static_cast<std::uint64_t>(*seed);
+  if (out.states == crash_states::all && out.model != crash_model::power_loss) {
+    r.sink().error(*r.find("crash_states"),
+                   "`crash_states = \"all\"` needs `model = \"power-loss\"`: a process crash leaves one state");
+  }
+}
+
 void parse_crash(const table_reader& r, crash_step& out) {
   r.reject_unknown_keys(crash_keys);
   out.where = r.where();
@@ -150,6 +186,7 @@ void parse_crash(const table_reader& r, crash_step& out) {
   }
   if (auto expect = read_expect(r)) out.expect = *expect;
   out.status = read_end_condition(r, "status");
+  read_crash_model(r, out);
   // A fail point returns an error: the process exits, no signal ends it.
   if (out.expect == expectation::error && out.status &&
       out.status->k == end_condition::kind::signal) {

@@ -32,6 +32,23 @@ std::vector<run_spec> recovery_crashes(const std::vector<finished_run>& finished
   return out;
 }
 
+// Power loss with crash_states = "all": each point's first run listed the
+// other crash states its crash may leave; each becomes a run of its own,
+// SCENARIO@POINT#K, which crashes again and rebuilds that state.
+std::vector<run_spec> crash_state_runs(const std::vector<finished_run>& finished) {
+  std::vector<run_spec> out;
+  for (const finished_run& f : finished) {
+    const std::string base = f.run->label.empty() ? f.run->checkpoint : f.run->label;
+    for (std::size_t k = 0; k < f.result.more_states.size(); ++k) {
+      run_spec run = *f.run;
+      run.crash_state = f.result.more_states[k];
+      run.label = base + "#" + std::to_string(k + 1);
+      out.push_back(std::move(run));
+    }
+  }
+  return out;
+}
+
 // One shared setup per listed scenario with two runs or more in the plan
 // (that may use a template): the first of them to start makes it.
 void share_listed_setups(std::vector<run_spec>& runs) {
@@ -177,12 +194,21 @@ const std::vector<finished_run>& session::execute(
   finished_ = execute_runs(
       runs_, [&](const run_spec& run) { return execute_run(run, root, first); }, request_.jobs,
       report, stop_);
-  if (!request_.explore.double_crash || stop_.load()) return finished_;
-  added_ = recovery_crashes(finished_, request_.explore);
-  number_from(added_, runs_.empty() ? 0 : runs_.back().index + 1);
-  on_planned(added_);
+  if (request_.explore.double_crash && !stop_.load()) {
+    added_ = recovery_crashes(finished_, request_.explore);
+    number_from(added_, runs_.empty() ? 0 : runs_.back().index + 1);
+    on_planned(added_);
+    auto more = execute_runs(
+        added_, [&](const run_spec& run) { return execute_run(run, root, request_.run); },
+        request_.jobs, report, stop_);
+    for (finished_run& f : more) finished_.push_back(std::move(f));
+  }
+  if (stop_.load()) return finished_;
+  state_runs_ = crash_state_runs(finished_);
+  number_from(state_runs_, runs_.size() + added_.size() + discovery_runs_.size());
+  on_planned(state_runs_);
   auto more = execute_runs(
-      added_, [&](const run_spec& run) { return execute_run(run, root, request_.run); },
+      state_runs_, [&](const run_spec& run) { return execute_run(run, root, request_.run); },
       request_.jobs, report, stop_);
   for (finished_run& f : more) finished_.push_back(std::move(f));
   return finished_;
@@ -192,7 +218,7 @@ std::vector<skipped_run> session::skipped() const {
   std::set<const run_spec*> done;
   for (const finished_run& f : finished_) done.insert(f.run);
   std::vector<skipped_run> out;
-  for (const auto* list : {&runs_, &added_}) {
+  for (const auto* list : {&runs_, &added_, &state_runs_}) {
     for (const run_spec& run : *list) {
       if (done.contains(&run)) continue;
       out.push_back({run.scen->name, run.label.empty() ? run.checkpoint : run.label, run.scen->file});

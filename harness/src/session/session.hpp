@@ -107,7 +107,7 @@ class session {
   // The discovery runs that finished, passed or failed, in order.
   const std::vector<finished_run>& discovered() const { return discovered_; }
   // The runs executed and the --double runs they led to.
-  std::size_t planned() const { return runs_.size() + added_.size(); }
+  std::size_t planned() const { return runs_.size() + added_.size() + state_runs_.size(); }
   // The planned runs that never ran (the session was stopped), in order.
   std::vector<skipped_run> skipped() const;
 
@@ -129,6 +129,7 @@ class session {
   std::vector<run_spec> runs_;
   std::size_t selected_ = 0;
   std::vector<run_spec> added_;  // --double runs; never resized once executing
+  std::vector<run_spec> state_runs_;  // power-loss states #1..; never resized once executing
   std::vector<finished_run> finished_;
   std::optional<temp_root> root_;
   std::optional<setup_templates> templates_;  // in root_: declared after it
