@@ -43,10 +43,10 @@ TEST_CASE("every bundled scenario passes against minikv") {
   INFO(r.out.text);
   CHECK(exited_with(r, 0));
   CHECK(failed_runs(r.out.text).empty());
-  // 12 listed runs, 9 explored checkpoints (checkpoints = "auto") and 26
-  // explored file-system calls (syscalls = true): the 8 of a put, the 12 of
-  // a compaction, and the put's checkpoints again in explore_syscalls.
-  CHECK_THAT(r.out.text, Catch::EndsWith("47 passed, 0 failed\n"));
+  // Listed runs, explored checkpoints (checkpoints = "auto") and explored
+  // file-system calls (syscalls = true), under a process crash and under
+  // power loss (with every in-order and torn state in power_loss_explore_put).
+  CHECK_THAT(r.out.text, Catch::EndsWith("159 passed, 0 failed\n"));
 }
 
 TEST_CASE("the harness names exactly the runs that minikv_buggy cannot recover from") {
@@ -66,8 +66,14 @@ TEST_CASE("the harness names exactly the runs that minikv_buggy cannot recover f
                                        // the log was emptied, before the snapshot was renamed in.
                                        "explore_compact@sys:fsync@3",
                                        "explore_compact@sys:rename@1",
+                                       // A power cut in a sequence of acknowledged changes.
+                                       "power_loss_changes@compact_before_rename@1",
+                                       "power_loss_changes@compact_rename@1",
+                                       "power_loss_changes@compact_after_rename@1",
+                                       "power_loss_changes@sys:rename@1",
+                                       "power_loss_changes@sys:fsync@8",
                                    });
-  CHECK_THAT(r.out.text, Catch::EndsWith("41 passed, 9 failed\n"));
+  CHECK_THAT(r.out.text, Catch::EndsWith("151 passed, 14 failed\n"));
   // The failing assertion is named with its place, and a diff of expected against actual.
   CHECK_THAT(r.out.text, Catch::Contains("compact_before_commit.toml:") &&
                              Catch::Contains("stdout differs from the expected text (- expected, + actual):\n"

@@ -34,7 +34,12 @@ std::string format_run(const run_report& r, bool colour) {
   for (const auto& w : r.warnings) text += indent("warning: " + w, "      ");
   if (!r.passed && !r.crash_state.empty()) {
     text += indent("crash state: " + r.crash_state + (r.lost.empty() ? " (nothing lost)" : ""), "      ");
-    for (const auto& l : r.lost) text += indent("lost: " + l, "        ");
+    // The console shows the first few; the JSON report has them all.
+    constexpr std::size_t shown = 12;
+    for (std::size_t i = 0; i < r.lost.size() && i < shown; ++i) text += indent("lost: " + r.lost[i], "        ");
+    if (r.lost.size() > shown) {
+      text += indent("... " + std::to_string(r.lost.size() - shown) + " more lost operations in the JSON report", "        ");
+    }
   }
   if (!r.passed) {
     text += indent(fmt::format("{}: {}", r.failure, r.reason), "      ");

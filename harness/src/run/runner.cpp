@@ -144,6 +144,13 @@ bool rebuild_crash_state(run_context& ctx, const run_spec& run, const run_option
     crash_rebuild b = rebuild_after_crash(ctx.dirs(), crash, run.crash_state, settings);
     r.crash_state = b.state;
     r.lost = std::move(b.lost);
+    // A long crash can drop thousands of operations: the reports keep the first.
+    constexpr std::size_t most_lost = 200;
+    if (r.lost.size() > most_lost) {
+      const std::size_t more = r.lost.size() - most_lost;
+      r.lost.resize(most_lost);
+      r.lost.push_back("... and " + std::to_string(more) + " more");
+    }
     if (!b.corrupted.empty()) r.lost.push_back("corrupted: " + b.corrupted);
     r.more_states = std::move(b.other_states);
     if (settings.list_states && r.more_states.size() + 1 < b.total_states) {
