@@ -50,7 +50,6 @@ class run_context {
               run_result& result);
 
   const run_dirs& dirs() const { return dirs_; }
-  const run_spec& spec() const { return run_; }
 
   // Runs argv (placeholders expanded) in the workdir with the clean
   // environment plus `extra`, and records it as a step of `phase`.

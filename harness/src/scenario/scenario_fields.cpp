@@ -204,12 +204,6 @@ std::optional<end_condition> read_end_condition(const table_reader& r, std::stri
   return std::nullopt;
 }
 
-std::optional<int> terminating_signal(std::string_view name) {
-  const signal_entry* sig = find_signal(name);
-  if (!sig || !sig->ends) return std::nullopt;
-  return sig->number;
-}
-
 std::optional<std::string> read_regex(const table_reader& r, std::string_view key) {
   auto pattern = r.string(key);
   if (!pattern) return std::nullopt;
