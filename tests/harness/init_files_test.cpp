@@ -51,7 +51,7 @@ TEST_CASE("init: the starter files load without errors, with the target and chec
   CHECK(r.suites[0].target.command == "../odd \"name\"/tool");
   REQUIRE(r.suites[0].scenarios.size() == 1);
   const scenario& sc = r.suites[0].scenarios[0];
-  CHECK(sc.checkpoints == std::vector<std::string>{"save\"it"});
+  CHECK(values_of(sc.checkpoints) == std::vector<std::string>{"save\"it"});
   CHECK(sc.crash.argv == std::vector<std::string>{"{target}"});
   CHECK(sc.setup_steps.empty());
   CHECK(sc.recover.empty());

@@ -154,18 +154,18 @@ TEST_CASE("loader: a suite and a scenario using every field load into the model"
   CHECK(s.file == file);
   CHECK(s.name == "deposit/basic");
   CHECK(s.description == "a deposit survives");
-  CHECK(s.checkpoints == std::vector<std::string>{"after_intent", "after_balance", "a,b"});
-  REQUIRE(s.checkpoint_where.size() == 3);
-  CHECK((s.checkpoint_where[1].file == file && s.checkpoint_where[1].line == 2 &&
-         s.checkpoint_where[1].column == 32));
+  CHECK(values_of(s.checkpoints) == std::vector<std::string>{"after_intent", "after_balance", "a,b"});
+  REQUIRE(s.checkpoints.size() == 3);
+  CHECK((s.checkpoints[1].where.file == file && s.checkpoints[1].where.line == 2 &&
+         s.checkpoints[1].where.column == 32));
   CHECK(s.timeout == 90s);
   CHECK(s.env == env_map{{"MODE", "strict"}});
   CHECK(s.fixture == "fixtures/empty");
   CHECK((s.fixture_where.line == 7 && s.fixture_where.column == 11));
-  CHECK(s.setup_steps ==
+  CHECK(values_of(s.setup_steps) ==
         std::vector<std::vector<std::string>>{{"{target}", "init"}, {"{target}", "deposit", "5"}});
-  REQUIRE(s.setup_step_where.size() == 2);
-  CHECK((s.setup_step_where[1].line == 8 && s.setup_step_where[1].column == 32));
+  REQUIRE(s.setup_steps.size() == 2);
+  CHECK((s.setup_steps[1].where.line == 8 && s.setup_steps[1].where.column == 32));
 
   CHECK(s.crash.argv == std::vector<std::string>{"{target}", "deposit", "7"});
   CHECK(s.crash.expect == expectation::error);
@@ -185,18 +185,18 @@ TEST_CASE("loader: a suite and a scenario using every field load into the model"
   CHECK((rec.where.line == 13 && rec.where.column == 1));
 
   REQUIRE(s.asserts.size() == 7);
-  REQUIRE(s.asserts[0].command);
-  CHECK(s.asserts[0].command->argv == std::vector<std::string>{"{target}", "fsck"});
-  CHECK(s.asserts[0].command->exit_code == 3);
-  CHECK(s.asserts[0].command->stdout_contains == "ok");
-  CHECK((s.asserts[0].where.line == 22 && s.asserts[0].command->where.line == 22));
+  REQUIRE(s.asserts[0].as<command_check>());
+  CHECK(s.asserts[0].as<command_check>()->argv == std::vector<std::string>{"{target}", "fsck"});
+  CHECK(s.asserts[0].as<command_check>()->exit_code == 3);
+  CHECK(s.asserts[0].as<command_check>()->stdout_contains == "ok");
+  CHECK((s.asserts[0].where.line == 22 && s.asserts[0].as<command_check>()->where.line == 22));
 
-  REQUIRE(s.asserts[1].file);
-  CHECK(s.asserts[1].file->path == "ledger/intent");
-  CHECK(s.asserts[1].file->exists == false);
+  REQUIRE(s.asserts[1].as<file_check>());
+  CHECK(s.asserts[1].as<file_check>()->path == "ledger/intent");
+  CHECK(s.asserts[1].as<file_check>()->exists == false);
 
-  REQUIRE(s.asserts[2].file);
-  const file_check& f = *s.asserts[2].file;
+  REQUIRE(s.asserts[2].as<file_check>());
+  const file_check& f = *s.asserts[2].as<file_check>();
   CHECK(f.path == "ledger/balance");
   CHECK(f.equals == "12\n");
   CHECK(f.contains == "12");
@@ -206,16 +206,17 @@ TEST_CASE("loader: a suite and a scenario using every field load into the model"
   CHECK(!f.exists);
   CHECK((f.where.line == 29 && f.where.column == 1));
 
-  REQUIRE(s.asserts[3].file);
-  CHECK(s.asserts[3].file->json_pointer == "/accounts/0");
-  CHECK(s.asserts[3].file->json_value == R"({"balance":12,"name":"alice","tags":["a",1.5,true]})");
+  REQUIRE(s.asserts[3].as<file_check>());
+  CHECK(s.asserts[3].as<file_check>()->json_pointer == "/accounts/0");
+  CHECK(s.asserts[3].as<file_check>()->json_value == R"({"balance":12,"name":"alice","tags":["a",1.5,true]})");
 
-  REQUIRE(s.asserts[4].glob);
-  CHECK(s.asserts[4].glob->pattern == "**/*.tmp");
-  CHECK(s.asserts[4].glob->count == 0);
-  REQUIRE(s.asserts[5].glob);
-  CHECK(s.asserts[5].glob->count == 2);
-  CHECK(s.asserts[6].cpp == "ledger_consistent");
+  REQUIRE(s.asserts[4].as<glob_check>());
+  CHECK(s.asserts[4].as<glob_check>()->pattern == "**/*.tmp");
+  CHECK(s.asserts[4].as<glob_check>()->count == 0);
+  REQUIRE(s.asserts[5].as<glob_check>());
+  CHECK(s.asserts[5].as<glob_check>()->count == 2);
+  REQUIRE(s.asserts[6].as<cpp_check>());
+  CHECK(s.asserts[6].as<cpp_check>()->name == "ledger_consistent");
 }
 
 TEST_CASE("loader: optional fields take their documented defaults") {
@@ -683,7 +684,7 @@ TEST_CASE("loader: json takes a JSON Pointer and needs a value") {
   r = load_one(tree, head + "json = \"/a\"\nvalue = nan\n");
   require_one_error(r, tree / "s.toml", 7, 9, "`value`: JSON has no infinity or NaN");
   r = load_one(tree, head + "json = \"\"\nvalue = 1979-05-27\n");
-  CHECK(only_scenario(r).asserts.at(0).file->json_value == "\"1979-05-27\"");
+  CHECK(only_scenario(r).asserts.at(0).as<file_check>()->json_value == "\"1979-05-27\"");
 }
 
 TEST_CASE("loader: env tables hold strings and leave the harness's variables alone") {
@@ -754,7 +755,7 @@ TEST_CASE("loader: a scenario with 10,000 checkpoints loads well under a second"
   auto elapsed = std::chrono::steady_clock::now() - start;
   const scenario& s = only_scenario(r);
   CHECK(s.checkpoints.size() == 10'000);
-  CHECK(s.checkpoint_where.back().line == 10'001);
+  CHECK(s.checkpoints.back().where.line == 10'001);
   CHECK(elapsed < 500ms);
 }
 
