@@ -44,7 +44,7 @@ class temp_dir {
 
   // Writes `text` to the file `rel` (making its folders) and returns its path.
   fs::path write(const std::string& rel, const std::string& text) const {
-    const fs::path file = path_ / rel;
+    fs::path file = path_ / rel;
     fs::create_directories(file.parent_path());
     std::ofstream(file, std::ios::binary) << text;
     return file;

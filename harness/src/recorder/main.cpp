@@ -68,7 +68,9 @@ std::string check_output(const char* flag, const fs::path& path) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// An exception from the command line's parsing (CLI11, std::bad_alloc) ends the
+// recorder with std::terminate's message, as it should: nothing ran yet.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   CLI::App app{"Runs COMMAND and records the file-system calls it and its descendants make under --root."};
   app.name("crashpoint-record");
   std::string root = ".", log, result, payloads, point_text;
