@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # explore_1000.sh: exploring a target with 1,000 crash points
-# (docs/performance.md, "Exploring 1,000 crash points"; the goal of issue 6).
+# (docs/performance.md, "Exploring 1,000 crash points", which states the goal).
 #
 # Usage: bench/explore_1000.sh [BUILD_DIR]
 #   BUILD_DIR defaults to build/release; it must hold the targets crashpoint

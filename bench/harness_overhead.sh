@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # harness_overhead.sh: what the harness adds to the processes it starts
-# (docs/performance.md, "Harness overhead"; the goals of issue 5).
+# (docs/performance.md, "Harness overhead", which states the goals it checks).
 #
 # Usage: bench/harness_overhead.sh [BUILD_DIR]
 #   BUILD_DIR defaults to build/release; it must hold the targets crashpoint,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// seed_fault_inject.hpp: the seed's algorithm (docs: ../shared/seed/fault_inject.md),
+// seed_fault_inject.hpp: the algorithm of the seed project crashpoint replaced,
 // ported to C++ only so bench_checkpoint can measure it beside crashpoint.
 //
 // The seed reads HEDDLE_FAULT_INJECT once into a lazily initialised static

@@ -99,22 +99,22 @@ bool stays_inside(const std::string& path) {
 
 void check_valid_scenario(const h::scenario& s) {
   require(s.auto_checkpoints != !s.checkpoints.empty());  // a list, or "auto" and no list
-  require(s.checkpoints.size() == s.checkpoint_where.size());
-  require(std::set<std::string>(s.checkpoints.begin(), s.checkpoints.end()).size() ==
-          s.checkpoints.size());
-  for (const std::string& c : s.checkpoints) require(!c.empty());
+  std::set<std::string> distinct;
+  for (const auto& c : s.checkpoints) {
+    require(!c.value.empty() && c.where.line > 0);
+    distinct.insert(c.value);
+  }
+  require(distinct.size() == s.checkpoints.size());
   require(!s.crash.argv.empty() && !s.crash.argv.front().empty());
   if (s.timeout) {
     require(*s.timeout >= h::loader::min_timeout && *s.timeout <= h::loader::max_timeout);
   }
-  require(s.setup_steps.size() == s.setup_step_where.size());
-  for (const auto& step : s.setup_steps) require(!step.empty() && !step.front().empty());
+  for (const auto& step : s.setup_steps) {
+    require(!step.value.empty() && !step.value.front().empty() && step.where.line > 0);
+  }
   for (const h::assertion& a : s.asserts) {
-    const int kinds =
-        a.command.has_value() + a.file.has_value() + a.glob.has_value() + a.cpp.has_value();
-    require(kinds == 1);
-    if (a.file) require(stays_inside(a.file->path));
-    if (a.glob) require(stays_inside(a.glob->pattern));
+    if (const auto* file = a.as<h::file_check>()) require(stays_inside(file->path));
+    if (const auto* glob = a.as<h::glob_check>()) require(stays_inside(glob->pattern));
   }
 }
 

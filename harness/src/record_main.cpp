@@ -83,7 +83,9 @@ std::string check_undo_dir(const fs::path& dir) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// An exception from the command line's parsing (CLI11, std::bad_alloc) ends the
+// recorder with std::terminate's message, as it should: nothing ran yet.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   // Not a recording: applying a power-loss crash state to a recorded workdir.
   if (crashpoint::power_loss::wants_rebuild(argc, argv)) return crashpoint::power_loss::rebuild_command(argc, argv);
   CLI::App app{"Runs COMMAND and records the file-system calls it and its descendants make under --root."};

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // bad_input_test.cpp: hostile and broken scenario files through the real
-// `crashpoint validate` and `crashpoint run` (issue 7, "Bad input").
+// `crashpoint validate` and `crashpoint run`.
 //
 // Every rejected input must give exit 2, one precise diagnostic naming
 // file:line:column (or the file or folder, when no line applies), and run

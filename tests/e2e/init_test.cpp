@@ -110,6 +110,18 @@ TEST_CASE("init: an existing file is never overwritten, and then nothing is writ
   CHECK(read_text(p.root() / "scenarios/cp.toml") == "# also mine\n");
 }
 
+TEST_CASE("init: a folder it cannot create is exit 2 with the reason, and nothing is written") {
+  const project p;
+  std::ofstream(p.root() / "plain_file") << "not a folder\n";
+  const auto r = p.crashpoint(
+      {"init", "--target", "build/checkpoint_actions", "--checkpoint", "cp", "plain_file/scenarios"});
+  INFO(shown(r));
+  CHECK(exited_with(r, 2));
+  CHECK_THAT(r.err.text, Contains("crashpoint: cannot create the folder plain_file/scenarios: "));
+  CHECK(r.out.text.empty());
+  CHECK(read_text(p.root() / "plain_file") == "not a folder\n");
+}
+
 TEST_CASE("init: a missing target is written all the same, with a note") {
   const project p;
   const auto r = p.crashpoint({"init", "--target", "build/not_built_yet", "--checkpoint", "cp"});

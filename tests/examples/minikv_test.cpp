@@ -29,6 +29,7 @@
 #include "minikv/record.hpp"
 #include "minikv/snapshot.hpp"
 #include "minikv/store.hpp"
+#include "temp_dir.hpp"
 
 extern char** environ;
 
@@ -36,29 +37,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory, removed with everything in it at the end of the test.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "minikv-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      FAIL("mkdtemp failed");
-    }
-    path_ = pattern;
-  }
-  ~temp_dir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
+using crashpoint::test::temp_dir;
 
-  const fs::path& path() const { return path_; }
-  fs::path data(std::string_view name) const { return path_ / "data" / name; }
-
- private:
-  fs::path path_;
-};
+// The file `name` in the store's data folder under `dir`.
+fs::path data_file(const temp_dir& dir, std::string_view name) { return dir.path() / "data" / name; }
 
 std::string read_bytes(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
@@ -180,7 +162,7 @@ TEST_CASE("bad requests are refused without touching the log", "[minikv]") {
   CHECK(db.put("a=b", "v") == minikv::errc::invalid_key);
   CHECK(db.put("a\nb", "v") == minikv::errc::invalid_key);
   CHECK(db.put("k", std::string(minikv::max_value_size + 1, 'x')) == minikv::errc::value_too_large);
-  CHECK(read_bytes(dir.data(minikv::layout::log)).empty());
+  CHECK(read_bytes(data_file(dir, minikv::layout::log)).empty());
 }
 
 TEST_CASE("compaction folds the log into the snapshot and empties the log", "[minikv]") {
@@ -202,19 +184,19 @@ TEST_CASE("compaction folds the log into the snapshot and empties the log", "[mi
 
 TEST_CASE("recovery removes leftover temporaries", "[minikv]") {
   temp_dir dir;
-  write_bytes(dir.data("snapshot.tmp"), "an interrupted compaction");
+  write_bytes(data_file(dir, "snapshot.tmp"), "an interrupted compaction");
   CHECK(minikv::fsck(dir.path()) ==
         std::vector<std::string>{"data/snapshot.tmp: leftover temporary"});
 
   minikv::store db = open_store(dir.path());
   CHECK(db.recovered().removed_temporaries == std::vector<std::string>{"snapshot.tmp"});
-  CHECK_FALSE(fs::exists(dir.data("snapshot.tmp")));
+  CHECK_FALSE(fs::exists(data_file(dir, "snapshot.tmp")));
   CHECK(minikv::fsck(dir.path()).empty());
 }
 
 TEST_CASE("a damaged snapshot stops the store from opening", "[minikv]") {
   temp_dir dir;
-  write_bytes(dir.data(minikv::layout::snapshot), "MKVSNAP1 but not really");
+  write_bytes(data_file(dir, minikv::layout::snapshot), "MKVSNAP1 but not really");
   std::error_code ec;
   (void)minikv::store::open(dir.path(), ec);
   CHECK(ec == minikv::errc::snapshot_corrupt);
@@ -229,7 +211,7 @@ TEST_CASE("a log cut at any byte offset recovers exactly the records before the 
   for (std::size_t cut = 0; cut <= log.bytes.size(); ++cut) {
     CAPTURE(cut);
     temp_dir dir;
-    write_bytes(dir.data(minikv::layout::log), log.bytes.substr(0, cut));
+    write_bytes(data_file(dir, minikv::layout::log), log.bytes.substr(0, cut));
     const std::size_t whole = records_before(log, cut);
     const std::size_t good_end = whole == 0 ? 0 : log.ends[whole - 1];
 
@@ -241,7 +223,7 @@ TEST_CASE("a log cut at any byte offset recovers exactly the records before the 
       CHECK(db.entries() == state_after(whole));
       CHECK(db.recovered().log_records == whole);
       CHECK(db.recovered().cut_bytes == cut - good_end);
-      CHECK(fs::file_size(dir.data(minikv::layout::log)) == good_end);
+      CHECK(fs::file_size(data_file(dir, minikv::layout::log)) == good_end);
       CHECK(minikv::fsck(dir.path()).empty());
       // The next append lands right after the last intact record...
       REQUIRE_FALSE(db.put("z", "after"));
@@ -271,7 +253,7 @@ TEST_CASE("a damaged byte anywhere in the log is rejected with its record", "[mi
     }
 
     temp_dir dir;
-    write_bytes(dir.data(minikv::layout::log), damaged);
+    write_bytes(data_file(dir, minikv::layout::log), damaged);
     CHECK_FALSE(minikv::fsck(dir.path()).empty());
     minikv::store db = open_store(dir.path());
     CHECK(db.entries() == state_after(intact));
@@ -288,8 +270,8 @@ TEST_CASE("a failed snapshot rename rolls compaction back, leaving the files as 
   REQUIRE_FALSE(db.put("a", "1"));
   REQUIRE_FALSE(db.compact());
   REQUIRE_FALSE(db.put("b", "2"));
-  const std::string log_before = read_bytes(dir.data(minikv::layout::log));
-  const std::string snapshot_before = read_bytes(dir.data(minikv::layout::snapshot));
+  const std::string log_before = read_bytes(data_file(dir, minikv::layout::log));
+  const std::string snapshot_before = read_bytes(data_file(dir, minikv::layout::snapshot));
 
   std::error_code ec;
   {
@@ -298,9 +280,9 @@ TEST_CASE("a failed snapshot rename rolls compaction back, leaving the files as 
   }
   REQUIRE(crashpoint::is_injected(ec));
   CHECK_THAT(ec.message(), Catch::Contains("failing at checkpoint `compact_rename`"));
-  CHECK_FALSE(fs::exists(dir.data(minikv::layout::snapshot_tmp)));
-  CHECK(read_bytes(dir.data(minikv::layout::log)) == log_before);
-  CHECK(read_bytes(dir.data(minikv::layout::snapshot)) == snapshot_before);
+  CHECK_FALSE(fs::exists(data_file(dir, minikv::layout::snapshot_tmp)));
+  CHECK(read_bytes(data_file(dir, minikv::layout::log)) == log_before);
+  CHECK(read_bytes(data_file(dir, minikv::layout::snapshot)) == snapshot_before);
   CHECK(minikv::fsck(dir.path()).empty());
 
   // Nothing was lost, and the same store can compact once the fault is gone.
@@ -313,7 +295,7 @@ TEST_CASE("a failed log write rolls the log back to its previous end", "[minikv]
   temp_dir dir;
   minikv::store db = open_store(dir.path());
   REQUIRE_FALSE(db.put("a", "1"));
-  const std::string log_before = read_bytes(dir.data(minikv::layout::log));
+  const std::string log_before = read_bytes(data_file(dir, minikv::layout::log));
 
   std::error_code ec;
   {
@@ -322,7 +304,7 @@ TEST_CASE("a failed log write rolls the log back to its previous end", "[minikv]
   }
   REQUIRE(crashpoint::is_injected(ec));
   CHECK(db.find("b") == nullptr);
-  CHECK(read_bytes(dir.data(minikv::layout::log)) == log_before);
+  CHECK(read_bytes(data_file(dir, minikv::layout::log)) == log_before);
   CHECK(minikv::fsck(dir.path()).empty());
 
   // The next append follows the last intact record and survives recovery.

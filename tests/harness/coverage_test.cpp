@@ -2,8 +2,6 @@
 // coverage_test.cpp: `crashpoint coverage` without processes: the source scan,
 // the report model over tests/data/coverage, the table and JSON, and
 // command_coverage() behind its own CLI11 options (as cli.cpp registers them).
-#include <stdlib.h>
-
 #include <CLI/CLI.hpp>
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include "coverage/coverage_render.hpp"
 #include "scenario/scenario_loader.hpp"
 #include "util/user_pattern.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -22,28 +21,7 @@ using Catch::Contains;
 
 const fs::path data_dir = fs::path(CRASHPOINT_TEST_SOURCE_DIR) / "tests/data/coverage";
 
-// A fresh folder under the system temp dir, removed with everything in it.
-class scratch_tree {
- public:
-  scratch_tree() {
-    std::string pattern = (fs::temp_directory_path() / "crashpoint-coverage-XXXXXX").string();
-    root_ = ::mkdtemp(pattern.data());
-  }
-  ~scratch_tree() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-  scratch_tree(const scratch_tree&) = delete;
-  scratch_tree& operator=(const scratch_tree&) = delete;
-  fs::path operator/(const std::string& rel) const { return root_ / rel; }
-  void write(const std::string& rel, const std::string& text) const {
-    fs::create_directories((root_ / rel).parent_path());
-    std::ofstream(root_ / rel, std::ios::binary) << text;
-  }
-
- private:
-  fs::path root_;
-};
+using crashpoint::test::temp_dir;
 
 std::vector<checkpoint_pattern> default_patterns(const std::vector<std::string>& extra = {}) {
   std::string error;
@@ -228,7 +206,7 @@ TEST_CASE("coverage: scanning the fixture tree finds every definition, relative 
 }
 
 TEST_CASE("coverage: with several folders each file is named with its folder") {
-  scratch_tree t;
+  temp_dir t;
   t.write("a/x.cpp", "maybe_panic_at(\"one\");");
   t.write("b/x.cpp", "maybe_panic_at(\"one\");");
   const scan_result scan = scan_sources({t / "a", t / "b"}, default_patterns());
@@ -237,7 +215,7 @@ TEST_CASE("coverage: with several folders each file is named with its folder") {
 }
 
 TEST_CASE("coverage: a missing --source folder, or a file, is an error") {
-  scratch_tree t;
+  temp_dir t;
   t.write("file.cpp", "");
   const scan_result scan = scan_sources({t / "missing", t / "file.cpp"}, default_patterns());
   REQUIRE(scan.errors.size() == 2);
@@ -386,7 +364,7 @@ TEST_CASE("coverage command: exit 0 with an uncovered checkpoint, 1 with --requi
 }
 
 TEST_CASE("coverage command: --require-all passes when every checkpoint has a scenario") {
-  scratch_tree t;
+  temp_dir t;
   t.write("src/a.cpp", "crashpoint::maybe_panic_at(\"only_one\");\n");
   t.write("scenarios/crashpoint.toml", "[target]\ncommand = \"true\"\n");
   t.write("scenarios/s.toml", "checkpoints = [\"only_one\"]\n[crash]\ncommand = [\"{target}\"]\n");
@@ -396,7 +374,7 @@ TEST_CASE("coverage command: --require-all passes when every checkpoint has a sc
 }
 
 TEST_CASE("coverage command: --json writes the report, parsed back") {
-  scratch_tree t;
+  temp_dir t;
   const std::string file = (t / "coverage.json").string();
   CHECK(call_coverage({"--source", src_arg(), "--json", file, scenarios_arg()}).code == 1);
   std::ifstream in(file);

@@ -3,32 +3,15 @@
 // the starter files load as written.
 #include <catch2/catch.hpp>
 
-#include <stdlib.h>
-
 #include <fstream>
 
 #include "cli/init_command.hpp"
 #include "scenario/scenario_loader.hpp"
+#include "temp_dir.hpp"
 
 using namespace crashpoint::harness;
 using Catch::Contains;
-
-namespace {
-
-// A fresh folder, removed at the end.
-struct scratch_dir {
-  fs::path path;
-  scratch_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "crashpoint-init-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-}  // namespace
+using crashpoint::test::temp_dir;
 
 TEST_CASE("init: a bare target name stays a PATH lookup") {
   CHECK(target_command_for("minikv", "/home/me/project/scenarios") == "minikv");
@@ -58,17 +41,17 @@ TEST_CASE("init: TOML strings are quoted and escaped") {
 }
 
 TEST_CASE("init: the starter files load without errors, with the target and checkpoint in place") {
-  const scratch_dir d;
-  std::ofstream(d.path / "crashpoint.toml") << starter_suite_text("../odd \"name\"/tool", "my dir");
-  std::ofstream(d.path / "save\"it.toml") << starter_scenario_text("save\"it");
-  const load_result r = load_scenarios({d.path});
+  const temp_dir d;
+  std::ofstream(d.path() / "crashpoint.toml") << starter_suite_text("../odd \"name\"/tool", "my dir");
+  std::ofstream(d.path() / "save\"it.toml") << starter_scenario_text("save\"it");
+  const load_result r = load_scenarios({d.path()});
   for (const auto& e : r.errors) INFO(format_diagnostic(e));
   REQUIRE(r.errors.empty());
   REQUIRE(r.suites.size() == 1);
   CHECK(r.suites[0].target.command == "../odd \"name\"/tool");
   REQUIRE(r.suites[0].scenarios.size() == 1);
   const scenario& sc = r.suites[0].scenarios[0];
-  CHECK(sc.checkpoints == std::vector<std::string>{"save\"it"});
+  CHECK(values_of(sc.checkpoints) == std::vector<std::string>{"save\"it"});
   CHECK(sc.crash.argv == std::vector<std::string>{"{target}"});
   CHECK(sc.setup_steps.empty());
   CHECK(sc.recover.empty());

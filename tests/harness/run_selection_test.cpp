@@ -13,9 +13,9 @@ std::vector<loaded_suite> two_scenarios() {
   loaded_suite s;
   scenario deposit, withdraw;
   deposit.name = "deposit";
-  deposit.checkpoints = {"a", "b", "a@2=kill"};
+  deposit.checkpoints = {{"a", {}}, {"b", {}}, {"a@2=kill", {}}};
   withdraw.name = "withdraw";
-  withdraw.checkpoints = {"a"};
+  withdraw.checkpoints = {{"a", {}}};
   s.scenarios = {deposit, withdraw};
   return {s};
 }
@@ -110,10 +110,10 @@ TEST_CASE("only: two runs with one id are an error naming both scenario files") 
   scenario a, ab;
   a.name = "a";
   a.file = "/s/a.toml";
-  a.checkpoints = {"b@c"};
+  a.checkpoints = {{"b@c", {}}};
   ab.name = "a@b";
   ab.file = "/s/a@b.toml";
-  ab.checkpoints = {"c"};
+  ab.checkpoints = {{"c", {}}};
   s.scenarios = {a, ab};
   const auto selected = select_runs(std::vector<loaded_suite>{s}, selecting({}, {}));
   REQUIRE(selected.errors.size() == 1);

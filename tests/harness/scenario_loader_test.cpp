@@ -12,43 +12,14 @@
 
 #include "util/duration.hpp"
 #include "scenario/scenario_loader.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
 using namespace crashpoint::harness;
 using namespace std::chrono_literals;
 
-// A fresh folder under the system temp dir, removed with everything in it.
-class toml_tree {
- public:
-  toml_tree() {
-    std::string pattern = (fs::temp_directory_path() / "crashpoint-loader-XXXXXX").string();
-    root_ = ::mkdtemp(pattern.data());
-  }
-  ~toml_tree() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-  toml_tree(const toml_tree&) = delete;
-  toml_tree& operator=(const toml_tree&) = delete;
-
-  const fs::path& root() const { return root_; }
-  fs::path operator/(const std::string& rel) const { return root_ / rel; }
-
-  fs::path write(const std::string& rel, const std::string& text) const {
-    fs::path file = root_ / rel;
-    fs::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-    return file;
-  }
-  fs::path folder(const std::string& rel) const {
-    fs::create_directories(root_ / rel);
-    return root_ / rel;
-  }
-
- private:
-  fs::path root_;
-};
+using crashpoint::test::temp_dir;
 
 constexpr const char* basic_suite = "[target]\ncommand = \"./prog\"\n";
 constexpr const char* basic_crash = "[crash]\ncommand = [\"{target}\"]\n";
@@ -62,10 +33,10 @@ std::string all_errors(const load_result& r) {
 }
 
 // A tree with a basic suite and one scenario file `s.toml` holding `text`.
-load_result load_one(const toml_tree& tree, const std::string& text) {
+load_result load_one(const temp_dir& tree, const std::string& text) {
   tree.write("crashpoint.toml", basic_suite);
   tree.write("s.toml", text);
-  return load_scenarios({tree.root()});
+  return load_scenarios({tree.path()});
 }
 
 // Requires exactly one error, at `file`:`line`:`column`, saying `message`.
@@ -160,17 +131,17 @@ cpp = "ledger_consistent"
 }  // namespace
 
 TEST_CASE("loader: a suite and a scenario using every field load into the model") {
-  toml_tree tree;
+  temp_dir tree;
   tree.write("crashpoint.toml", full_suite);
   fs::path file = tree.write("deposit/basic.toml", full_scenario);
   tree.folder("deposit/fixtures/empty");
   tree.write("deposit/golden/balance.txt", "12\n");
-  load_result r = load_scenarios({tree.root()});
+  load_result r = load_scenarios({tree.path()});
   const scenario& s = only_scenario(r);
 
   const suite& t = r.suites[0].target;
   CHECK(t.file == tree / "crashpoint.toml");
-  CHECK(t.dir == tree.root());
+  CHECK(t.dir == tree.path());
   CHECK(t.command == "../build/minikv");
   CHECK((t.command_where.line == 2 && t.command_where.column == 11));
   CHECK(t.env_var == "MINIKV_FAULT");
@@ -183,18 +154,18 @@ TEST_CASE("loader: a suite and a scenario using every field load into the model"
   CHECK(s.file == file);
   CHECK(s.name == "deposit/basic");
   CHECK(s.description == "a deposit survives");
-  CHECK(s.checkpoints == std::vector<std::string>{"after_intent", "after_balance", "a,b"});
-  REQUIRE(s.checkpoint_where.size() == 3);
-  CHECK((s.checkpoint_where[1].file == file && s.checkpoint_where[1].line == 2 &&
-         s.checkpoint_where[1].column == 32));
+  CHECK(values_of(s.checkpoints) == std::vector<std::string>{"after_intent", "after_balance", "a,b"});
+  REQUIRE(s.checkpoints.size() == 3);
+  CHECK((s.checkpoints[1].where.file == file && s.checkpoints[1].where.line == 2 &&
+         s.checkpoints[1].where.column == 32));
   CHECK(s.timeout == 90s);
   CHECK(s.env == env_map{{"MODE", "strict"}});
   CHECK(s.fixture == "fixtures/empty");
   CHECK((s.fixture_where.line == 7 && s.fixture_where.column == 11));
-  CHECK(s.setup_steps ==
+  CHECK(values_of(s.setup_steps) ==
         std::vector<std::vector<std::string>>{{"{target}", "init"}, {"{target}", "deposit", "5"}});
-  REQUIRE(s.setup_step_where.size() == 2);
-  CHECK((s.setup_step_where[1].line == 8 && s.setup_step_where[1].column == 32));
+  REQUIRE(s.setup_steps.size() == 2);
+  CHECK((s.setup_steps[1].where.line == 8 && s.setup_steps[1].where.column == 32));
 
   CHECK(s.crash.argv == std::vector<std::string>{"{target}", "deposit", "7"});
   CHECK(s.crash.expect == expectation::error);
@@ -214,18 +185,18 @@ TEST_CASE("loader: a suite and a scenario using every field load into the model"
   CHECK((rec.where.line == 13 && rec.where.column == 1));
 
   REQUIRE(s.asserts.size() == 7);
-  REQUIRE(s.asserts[0].command);
-  CHECK(s.asserts[0].command->argv == std::vector<std::string>{"{target}", "fsck"});
-  CHECK(s.asserts[0].command->exit_code == 3);
-  CHECK(s.asserts[0].command->stdout_contains == "ok");
-  CHECK((s.asserts[0].where.line == 22 && s.asserts[0].command->where.line == 22));
+  REQUIRE(s.asserts[0].as<command_check>());
+  CHECK(s.asserts[0].as<command_check>()->argv == std::vector<std::string>{"{target}", "fsck"});
+  CHECK(s.asserts[0].as<command_check>()->exit_code == 3);
+  CHECK(s.asserts[0].as<command_check>()->stdout_contains == "ok");
+  CHECK((s.asserts[0].where.line == 22 && s.asserts[0].as<command_check>()->where.line == 22));
 
-  REQUIRE(s.asserts[1].file);
-  CHECK(s.asserts[1].file->path == "ledger/intent");
-  CHECK(s.asserts[1].file->exists == false);
+  REQUIRE(s.asserts[1].as<file_check>());
+  CHECK(s.asserts[1].as<file_check>()->path == "ledger/intent");
+  CHECK(s.asserts[1].as<file_check>()->exists == false);
 
-  REQUIRE(s.asserts[2].file);
-  const file_check& f = *s.asserts[2].file;
+  REQUIRE(s.asserts[2].as<file_check>());
+  const file_check& f = *s.asserts[2].as<file_check>();
   CHECK(f.path == "ledger/balance");
   CHECK(f.equals == "12\n");
   CHECK(f.contains == "12");
@@ -235,20 +206,21 @@ TEST_CASE("loader: a suite and a scenario using every field load into the model"
   CHECK(!f.exists);
   CHECK((f.where.line == 29 && f.where.column == 1));
 
-  REQUIRE(s.asserts[3].file);
-  CHECK(s.asserts[3].file->json_pointer == "/accounts/0");
-  CHECK(s.asserts[3].file->json_value == R"({"balance":12,"name":"alice","tags":["a",1.5,true]})");
+  REQUIRE(s.asserts[3].as<file_check>());
+  CHECK(s.asserts[3].as<file_check>()->json_pointer == "/accounts/0");
+  CHECK(s.asserts[3].as<file_check>()->json_value == R"({"balance":12,"name":"alice","tags":["a",1.5,true]})");
 
-  REQUIRE(s.asserts[4].glob);
-  CHECK(s.asserts[4].glob->pattern == "**/*.tmp");
-  CHECK(s.asserts[4].glob->count == 0);
-  REQUIRE(s.asserts[5].glob);
-  CHECK(s.asserts[5].glob->count == 2);
-  CHECK(s.asserts[6].cpp == "ledger_consistent");
+  REQUIRE(s.asserts[4].as<glob_check>());
+  CHECK(s.asserts[4].as<glob_check>()->pattern == "**/*.tmp");
+  CHECK(s.asserts[4].as<glob_check>()->count == 0);
+  REQUIRE(s.asserts[5].as<glob_check>());
+  CHECK(s.asserts[5].as<glob_check>()->count == 2);
+  REQUIRE(s.asserts[6].as<cpp_check>());
+  CHECK(s.asserts[6].as<cpp_check>()->name == "ledger_consistent");
 }
 
 TEST_CASE("loader: optional fields take their documented defaults") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, minimal);
   const scenario& s = only_scenario(r);
   const suite& t = r.suites[0].target;
@@ -269,13 +241,13 @@ TEST_CASE("loader: optional fields take their documented defaults") {
 }
 
 TEST_CASE("loader: scenario names are paths relative to the suite folder, sorted by name") {
-  toml_tree tree;
+  temp_dir tree;
   std::string body = minimal;
   tree.write("crashpoint.toml", basic_suite);
   tree.write("zeta.toml", body);
   tree.write("b/deep/two.toml", body);
   tree.write("alpha.toml", body);
-  load_result r = load_scenarios({tree.root()});
+  load_result r = load_scenarios({tree.path()});
   INFO(all_errors(r));
   REQUIRE(r.errors.empty());
   REQUIRE(r.suites.size() == 1);
@@ -285,13 +257,13 @@ TEST_CASE("loader: scenario names are paths relative to the suite folder, sorted
 }
 
 TEST_CASE("loader: each scenario attaches to the nearest crashpoint.toml above it") {
-  toml_tree tree;
+  temp_dir tree;
   std::string body = minimal;
   tree.write("crashpoint.toml", basic_suite);
   tree.write("a/b/c/far.toml", body);
   tree.write("sub/crashpoint.toml", "[target]\ncommand = \"./other\"\n");
   tree.write("sub/x/near.toml", body);
-  load_result r = load_scenarios({tree.root()});
+  load_result r = load_scenarios({tree.path()});
   INFO(all_errors(r));
   REQUIRE(r.errors.empty());
   REQUIRE(r.suites.size() == 2);  // sorted by path
@@ -305,7 +277,7 @@ TEST_CASE("loader: each scenario attaches to the nearest crashpoint.toml above i
 }
 
 TEST_CASE("loader: with two suites, same-named scenarios get their suite folder as a prefix") {
-  toml_tree tree;
+  temp_dir tree;
   tree.write("app/scenarios/crashpoint.toml", basic_suite);
   tree.write("app/scenarios/save.toml", minimal);
   tree.write("lib/scenarios/crashpoint.toml", basic_suite);
@@ -323,7 +295,7 @@ TEST_CASE("loader: with two suites, same-named scenarios get their suite folder 
 }
 
 TEST_CASE("loader: a file reached through two paths is loaded once") {
-  toml_tree tree;
+  temp_dir tree;
   tree.write("suite/crashpoint.toml", basic_suite);
   tree.write("suite/save.toml", minimal);
   fs::create_directory_symlink("suite", tree / "link");
@@ -349,7 +321,7 @@ TEST_CASE("loader: a file reached through two paths is loaded once") {
 
 TEST_CASE(
     "loader: a scenario with no crashpoint.toml above it is an error naming where it looked") {
-  toml_tree tree;
+  temp_dir tree;
   fs::path file = tree.write("orphans/s.toml", minimal);
   load_result r = load_scenarios({tree / "orphans"});
   // The temp folder is assumed to have no crashpoint.toml above it.
@@ -359,28 +331,28 @@ TEST_CASE(
 }
 
 TEST_CASE("loader: a path that does not exist is an error") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_scenarios({tree / "missing"});
   require_one_error(r, tree / "missing", 0, 0, "no such file or folder");
 }
 
 TEST_CASE("loader: a folder without scenario files is an error") {
-  toml_tree tree;
+  temp_dir tree;
   tree.write("crashpoint.toml", basic_suite);
   tree.write("notes.txt", "not a scenario");
-  load_result r = load_scenarios({tree.root()});
-  require_one_error(r, tree.root(), 0, 0, "no scenario files under " + tree.root().string());
+  load_result r = load_scenarios({tree.path()});
+  require_one_error(r, tree.path(), 0, 0, "no scenario files under " + tree.path().string());
 }
 
 TEST_CASE("loader: a named file is a scenario even where a folder search would skip it") {
-  toml_tree tree;
+  temp_dir tree;
   tree.write("crashpoint.toml", basic_suite);
   std::string body = minimal;
   tree.write(".hidden/skipped.toml", body);
   fs::path named = tree.write(".hidden/named.scenario", body);
   tree.write("visible.toml", body);
 
-  load_result searched = load_scenarios({tree.root()});
+  load_result searched = load_scenarios({tree.path()});
   REQUIRE(searched.suites.size() == 1);
   REQUIRE(searched.suites[0].scenarios.size() == 1);
   CHECK(searched.suites[0].scenarios[0].name == "visible");
@@ -389,32 +361,32 @@ TEST_CASE("loader: a named file is a scenario even where a folder search would s
 }
 
 TEST_CASE("loader: a named crashpoint.toml stands for its folder") {
-  toml_tree tree;
+  temp_dir tree;
   tree.write("crashpoint.toml", basic_suite);
   tree.write("s.toml", minimal);
   CHECK(only_scenario(load_scenarios({tree / "crashpoint.toml"})).name == "s");
 }
 
 TEST_CASE("loader: .toml files inside a fixture folder or used as golden files are not scenarios") {
-  toml_tree tree;
+  temp_dir tree;
   tree.write("crashpoint.toml", basic_suite);
   tree.write("s.toml", std::string("checkpoints = [\"a\"]\n[setup]\nfixture = \"fx\"\n") +
                            basic_crash +
                            "[[assert]]\nfile = \"out.toml\"\nequals_file = \"golden/out.toml\"\n");
   tree.write("fx/config/app.toml", "not = [valid");
   tree.write("golden/out.toml", "x = 1\n");
-  CHECK(only_scenario(load_scenarios({tree.root()})).name == "s");
+  CHECK(only_scenario(load_scenarios({tree.path()})).name == "s");
 }
 
 TEST_CASE("loader: a TOML syntax error names its line and column") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, "checkpoints = [\"a\"]\ntimeout = \n");
   require_one_error(r, tree / "s.toml", 2, 11,
                     "invalid TOML: Error while parsing key-value pair: expected value, saw '\\n'");
 }
 
 TEST_CASE("loader: invalid UTF-8 is reported with its location") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, "checkpoints = [\"a\"]\ndescription = \"caf\xC3\x28\"\n");
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 1);
@@ -424,7 +396,7 @@ TEST_CASE("loader: invalid UTF-8 is reported with its location") {
 }
 
 TEST_CASE("loader: an unknown key suggests the closest allowed key") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, "checkpoints = [\"a\"]\n[crash]\ncomand = [\"{target}\"]\n");
   require_error(r, 3, 1, "unknown key `comand` in [crash] (did you mean `command`?)");
   require_error(r, 2, 1,
@@ -433,7 +405,7 @@ TEST_CASE("loader: an unknown key suggests the closest allowed key") {
 }
 
 TEST_CASE("loader: an unknown key far from any allowed key lists the allowed keys") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, minimal + "verbose = true\n");
   require_one_error(
       r, tree / "s.toml", 4, 1,
@@ -441,7 +413,7 @@ TEST_CASE("loader: an unknown key far from any allowed key lists the allowed key
 }
 
 TEST_CASE("loader: an unknown top-level key suggests the closest one") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, std::string("checkpoint = [\"a\"]\n") + basic_crash);
   require_error(r, 1, 1, "unknown key `checkpoint` at the top level (did you mean `checkpoints`?)");
   require_error(r, 1, 1,
@@ -450,7 +422,7 @@ TEST_CASE("loader: an unknown top-level key suggests the closest one") {
 }
 
 TEST_CASE("loader: a wrong type names the key, what was expected and the type found") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r =
       load_one(tree, std::string("checkpoints = [\"a\"]\ntimeout = 30\n") + basic_crash);
   require_one_error(r, tree / "s.toml", 2, 11,
@@ -458,11 +430,11 @@ TEST_CASE("loader: a wrong type names the key, what was expected and the type fo
 }
 
 TEST_CASE("loader: absurd and malformed timeouts are errors") {
-  toml_tree tree;
+  temp_dir tree;
   tree.write("crashpoint.toml", "[target]\ncommand = \"./prog\"\n[defaults]\ntimeout = \"25h\"\n");
   tree.write("s.toml", std::string("checkpoints = [\"a\"]\ntimeout = \"0s\"\n") + basic_crash);
   tree.write("t.toml", std::string("checkpoints = [\"a\"]\ntimeout = \"30 sec\"\n") + basic_crash);
-  load_result r = load_scenarios({tree.root()});
+  load_result r = load_scenarios({tree.path()});
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 3);
   CHECK(r.errors[0].where.file == tree / "crashpoint.toml");
@@ -475,7 +447,7 @@ TEST_CASE("loader: absurd and malformed timeouts are errors") {
 }
 
 TEST_CASE("loader: checkpoints must be a non-empty array of non-empty strings") {
-  toml_tree tree;
+  temp_dir tree;
   CHECK(load_one(tree, std::string("checkpoints = []\n") + basic_crash).errors.at(0).message ==
         "`checkpoints`: expected a non-empty array of strings, or \"auto\", got an empty array");
   CHECK(load_one(tree, std::string("checkpoints = \"manual\"\n") + basic_crash).errors.at(0).message ==
@@ -492,7 +464,7 @@ TEST_CASE("loader: checkpoints must be a non-empty array of non-empty strings") 
 }
 
 TEST_CASE("loader: a duplicate checkpoint names both places") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(
       tree, std::string("checkpoints = [\n  \"a\",\n  \"b\",\n  \"a\",\n]\n") + basic_crash);
   require_one_error(r, tree / "s.toml", 4, 3,
@@ -500,7 +472,7 @@ TEST_CASE("loader: a duplicate checkpoint names both places") {
 }
 
 TEST_CASE("loader: a scenario without a [crash] table is an error") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, "checkpoints = [\"a\"]\n");
   require_one_error(
       r, tree / "s.toml", 1, 1,
@@ -508,7 +480,7 @@ TEST_CASE("loader: a scenario without a [crash] table is an error") {
 }
 
 TEST_CASE("loader: a crash command must be a non-empty array of strings") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, "checkpoints = [\"a\"]\n[crash]\ncommand = \"prog run\"\n");
   require_one_error(
       r, tree / "s.toml", 3, 11,
@@ -522,14 +494,14 @@ TEST_CASE("loader: a crash command must be a non-empty array of strings") {
 }
 
 TEST_CASE("loader: expect is \"crash\" or \"error\"") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, minimal + "expect = \"fail\"\n");
   require_one_error(r, tree / "s.toml", 4, 10,
                     "`expect`: expected \"crash\" or \"error\", got \"fail\"");
 }
 
 TEST_CASE("loader: status takes a signal name, an exit code 1..255 or \"any\"") {
-  toml_tree tree;
+  temp_dir tree;
   auto status = [&](const std::string& value) {
     return load_one(tree, minimal + "status = " + value + "\n");
   };
@@ -556,7 +528,7 @@ TEST_CASE("loader: status takes a signal name, an exit code 1..255 or \"any\"") 
 }
 
 TEST_CASE("loader: expect = \"error\" cannot expect a signal") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, minimal + "expect = \"error\"\nstatus = \"SIGABRT\"\n");
   require_one_error(
       r, tree / "s.toml", 5, 10,
@@ -565,7 +537,7 @@ TEST_CASE("loader: expect = \"error\" cannot expect a signal") {
 }
 
 TEST_CASE("loader: exit_code is an integer 0..255") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, minimal + "[[recover]]\ncommand = [\"x\"]\nexit_code = 300\n");
   require_one_error(r, tree / "s.toml", 6, 13, "`exit_code`: expected an integer 0..255, got 300");
   r = load_one(tree, minimal + "[[recover]]\ncommand = [\"x\"]\nexit_code = \"0\"\n");
@@ -574,7 +546,7 @@ TEST_CASE("loader: exit_code is an integer 0..255") {
 }
 
 TEST_CASE("loader: a [[recover]] entry needs a command") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, minimal + "[[recover]]\nstdout_contains = \"ok\"\n");
   require_one_error(r, tree / "s.toml", 4, 1,
                     "missing `command` in [[recover]]: expected a non-empty array of strings like "
@@ -582,7 +554,7 @@ TEST_CASE("loader: a [[recover]] entry needs a command") {
 }
 
 TEST_CASE("loader: a missing fixture folder is an error") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(
       tree, std::string("checkpoints = [\"a\"]\n[setup]\nfixture = \"fx/none\"\n") + basic_crash);
   require_one_error(r, tree / "s.toml", 3, 11,
@@ -591,7 +563,7 @@ TEST_CASE("loader: a missing fixture folder is an error") {
 }
 
 TEST_CASE("loader: setup steps are an array of non-empty string arrays") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(
       tree,
       std::string("checkpoints = [\"a\"]\n[setup]\nsteps = [[\"ok\"], [], \"x\"]\n") + basic_crash);
@@ -611,7 +583,7 @@ TEST_CASE("loader: setup steps are an array of non-empty string arrays") {
 }
 
 TEST_CASE("loader: an invalid regular expression is reported at load") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r =
       load_one(tree, minimal + "[[recover]]\ncommand = [\"x\"]\nstdout_matches = \"(unclosed\"\n");
   INFO(all_errors(r));
@@ -622,7 +594,7 @@ TEST_CASE("loader: an invalid regular expression is reported at load") {
 }
 
 TEST_CASE("loader: a pattern holding a placeholder says placeholders are not expanded there") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(
       tree, minimal + "[[recover]]\ncommand = [\"x\"]\nstderr_matches = \"at {checkpoint}\"\n");
   INFO(all_errors(r));
@@ -633,7 +605,7 @@ TEST_CASE("loader: a pattern holding a placeholder says placeholders are not exp
 }
 
 TEST_CASE("loader: assertion paths stay inside the workdir") {
-  toml_tree tree;
+  temp_dir tree;
   auto file_assert = [&](const std::string& path) {
     return load_one(tree, minimal + "[[assert]]\nfile = \"" + path + "\"\nexists = true\n");
   };
@@ -653,7 +625,7 @@ TEST_CASE("loader: assertion paths stay inside the workdir") {
 }
 
 TEST_CASE("loader: an [[assert]] entry has exactly one of command, file, glob, cpp") {
-  toml_tree tree;
+  temp_dir tree;
   std::string head = minimal;
   load_result r = load_one(tree, head + "[[assert]]\nexists = true\n");
   require_one_error(r, tree / "s.toml", 4, 1,
@@ -665,7 +637,7 @@ TEST_CASE("loader: an [[assert]] entry has exactly one of command, file, glob, c
 }
 
 TEST_CASE("loader: a key of another assertion kind is named as such") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(
       tree, minimal + "[[assert]]\nfile = \"a\"\nexists = true\ncount = 0\nexsits = true\n");
   INFO(all_errors(r));
@@ -675,7 +647,7 @@ TEST_CASE("loader: a key of another assertion kind is named as such") {
 }
 
 TEST_CASE("loader: a file assertion needs at least one check") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r = load_one(tree, minimal + "[[assert]]\nfile = \"a\"\n");
   require_one_error(r, tree / "s.toml", 4, 1,
                     "a `file` assertion needs a check: `exists`, `equals`, `contains`, `matches`, "
@@ -683,7 +655,7 @@ TEST_CASE("loader: a file assertion needs at least one check") {
 }
 
 TEST_CASE("loader: exists = false cannot be combined with content checks") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r =
       load_one(tree, minimal + "[[assert]]\nfile = \"a\"\nexists = false\ncontains = \"x\"\n");
   require_one_error(r, tree / "s.toml", 7, 12,
@@ -691,7 +663,7 @@ TEST_CASE("loader: exists = false cannot be combined with content checks") {
 }
 
 TEST_CASE("loader: an equals_file golden file must exist") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r =
       load_one(tree, minimal + "[[assert]]\nfile = \"a\"\nequals_file = \"golden/a\"\n");
   require_one_error(r, tree / "s.toml", 6, 15,
@@ -700,7 +672,7 @@ TEST_CASE("loader: an equals_file golden file must exist") {
 }
 
 TEST_CASE("loader: json takes a JSON Pointer and needs a value") {
-  toml_tree tree;
+  temp_dir tree;
   std::string head = minimal + "[[assert]]\nfile = \"s.json\"\n";
   load_result r = load_one(tree, head + "json = \"a/b\"\nvalue = 1\n");
   require_one_error(r, tree / "s.toml", 6, 8,
@@ -712,11 +684,11 @@ TEST_CASE("loader: json takes a JSON Pointer and needs a value") {
   r = load_one(tree, head + "json = \"/a\"\nvalue = nan\n");
   require_one_error(r, tree / "s.toml", 7, 9, "`value`: JSON has no infinity or NaN");
   r = load_one(tree, head + "json = \"\"\nvalue = 1979-05-27\n");
-  CHECK(only_scenario(r).asserts.at(0).file->json_value == "\"1979-05-27\"");
+  CHECK(only_scenario(r).asserts.at(0).as<file_check>()->json_value == "\"1979-05-27\"");
 }
 
 TEST_CASE("loader: env tables hold strings and leave the harness's variables alone") {
-  toml_tree tree;
+  temp_dir tree;
   load_result r =
       load_one(tree, std::string("checkpoints = [\"a\"]\nenv = { A = 1, CRASHPOINT = \"x\", "
                                  "CRASHPOINT_STATE = \"y\" }\n") +
@@ -732,11 +704,11 @@ TEST_CASE("loader: env tables hold strings and leave the harness's variables alo
 }
 
 TEST_CASE("loader: suite errors name crashpoint.toml's lines") {
-  toml_tree tree;
+  temp_dir tree;
   tree.write("crashpoint.toml",
              "[target]\nenv_var = \"MY-VAR\"\ncrash_status = 0\n[defaults]\ntimout = \"1s\"\n");
   tree.write("s.toml", minimal);
-  load_result r = load_scenarios({tree.root()});
+  load_result r = load_scenarios({tree.path()});
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 4);
   for (const diagnostic& d : r.errors) CHECK(d.where.file == tree / "crashpoint.toml");
@@ -753,12 +725,12 @@ TEST_CASE("loader: suite errors name crashpoint.toml's lines") {
 }
 
 TEST_CASE("loader: errors from every file are collected, sorted by place") {
-  toml_tree tree;
+  temp_dir tree;
   tree.write("crashpoint.toml", basic_suite);
   tree.write("b.toml", "checkpoints = [\"a\"]\n[crash]\ncomand = 1\nexpect = 2\n");
   tree.write("a.toml", "checkpoints = [\n");
   tree.write("c.toml", minimal);
-  load_result r = load_scenarios({tree.root()});
+  load_result r = load_scenarios({tree.path()});
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 4);
   CHECK(r.errors[0].where.file == tree / "a.toml");
@@ -771,7 +743,7 @@ TEST_CASE("loader: errors from every file are collected, sorted by place") {
 }
 
 TEST_CASE("loader: a scenario with 10,000 checkpoints loads well under a second") {
-  toml_tree tree;
+  temp_dir tree;
   std::ostringstream text;
   text << "checkpoints = [\n";
   for (int i = 0; i < 10'000; ++i) text << "  \"checkpoint_number_" << i << "\",\n";
@@ -779,11 +751,11 @@ TEST_CASE("loader: a scenario with 10,000 checkpoints loads well under a second"
   tree.write("crashpoint.toml", basic_suite);
   tree.write("s.toml", text.str());
   auto start = std::chrono::steady_clock::now();
-  load_result r = load_scenarios({tree.root()});
+  load_result r = load_scenarios({tree.path()});
   auto elapsed = std::chrono::steady_clock::now() - start;
   const scenario& s = only_scenario(r);
   CHECK(s.checkpoints.size() == 10'000);
-  CHECK(s.checkpoint_where.back().line == 10'001);
+  CHECK(s.checkpoints.back().where.line == 10'001);
   CHECK(elapsed < 500ms);
 }
 

@@ -33,11 +33,11 @@ struct plan_fixture {
   scenario scen;
   std::vector<run_spec> runs() const {
     std::vector<run_spec> out;
-    for (const std::string& c : scen.checkpoints) {
+    for (const located<std::string>& c : scen.checkpoints) {
       run_spec r;
       r.target = &target;
       r.scen = &scen;
-      r.checkpoint = c;
+      r.checkpoint = c.value;
       r.index = out.size();
       out.push_back(std::move(r));
     }
@@ -48,7 +48,7 @@ struct plan_fixture {
 plan_fixture make_plan(std::size_t count) {
   plan_fixture p;
   p.scen.name = "scen";
-  for (std::size_t i = 0; i < count; ++i) p.scen.checkpoints.push_back("c" + std::to_string(i));
+  for (std::size_t i = 0; i < count; ++i) p.scen.checkpoints.push_back({"c" + std::to_string(i), {}});
   return p;
 }
 

@@ -76,8 +76,8 @@ struct one_run {
   one_run() {
     scen.file = area.path() / "s.toml";
     scen.name = "s";
-    scen.checkpoints = {"a"};
-    scen.setup_steps = {{"prog", "setup"}};
+    scen.checkpoints = {{"a", {}}};
+    scen.setup_steps = {{{"prog", "setup"}, {}}};
     scen.crash.argv = {"prog", "crash"};
     command_check recover;
     recover.argv = {"prog", "recover"};

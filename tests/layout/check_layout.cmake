@@ -13,7 +13,8 @@ cmake_minimum_required(VERSION 3.20)
 # Lower stages first. Folders on one line (one rank) are independent of each
 # other: neither includes the other.
 set(ranks
-  "util recorder"
+  "util"
+  "recorder"
   "scenario power_loss"
   "process"
   "workdir"

@@ -6,8 +6,6 @@
 // paths CMake passes in.
 #pragma once
 
-#include <stdlib.h>
-
 #include <csignal>
 #include <filesystem>
 #include <map>
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include "process/process.hpp"
+#include "temp_dir.hpp"  // most tests that spawn want a folder too
 
 namespace crashpoint::test {
 
@@ -45,25 +44,5 @@ inline bool exited_with(const harness::command_result& r, int code) {
 inline bool killed_by(const harness::command_result& r, int sig) {
   return r.status.k == harness::exit_status::kind::signaled && r.status.signal == sig;
 }
-
-// A fresh empty directory under the system temp dir, removed on destruction.
-class temp_dir {
- public:
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "crashpoint-test-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& rel) const { return path_ / rel; }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace crashpoint::test

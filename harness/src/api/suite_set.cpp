@@ -25,7 +25,7 @@ suite_set suite_set::load(const std::vector<std::filesystem::path>& paths) {
     for (const auto& d : state->loaded.errors) text += harness::format_diagnostic(d) + "\n";
     throw load_error(text);
   }
-  state->runs = harness::expand_runs(state->loaded.suites, {});
+  state->runs = harness::expand_runs(state->loaded.suites);
   suite_set out;
   out.impl_ = std::move(state);
   return out;

@@ -48,14 +48,12 @@ void add_trace(rows_by_name& rows, const traced_scenario& traced) {
 void add_entries(rows_by_name& rows, const scenario& scen, const scan_result& scan,
                  std::vector<undefined_checkpoint>& undefined) {
   std::set<std::string> seen;
-  for (std::size_t i = 0; i < scen.checkpoints.size(); ++i) {
-    for (const std::string& name : entry_checkpoint_names(scen.checkpoints[i])) {
+  for (const located<std::string>& entry : scen.checkpoints) {
+    for (const std::string& name : entry_checkpoint_names(entry.value)) {
       if (!seen.insert(name).second) continue;
       if (auto row = rows.find(name); row != rows.end()) add_scenario(row->second, scen.name);
       if (scan.definitions.count(name) != 0) continue;
-      const source_location where = i < scen.checkpoint_where.size() ? scen.checkpoint_where[i]
-                                                                     : source_location{scen.file};
-      undefined.push_back({name, scen.name, where, suggestion_for(name, scan)});
+      undefined.push_back({name, scen.name, entry.where, suggestion_for(name, scan)});
     }
   }
 }

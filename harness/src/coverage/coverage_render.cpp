@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "scenario/scenario_loader.hpp"
+#include "util/terminal.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -60,7 +61,7 @@ std::string render_rows(const std::vector<row>& rows, bool colour) {
       const bool last = i + 1 == r.cells.size();
       const std::string text = last ? r.cells[i] : fmt::format("{:<{}}  ", r.cells[i], widths[i]);
       const bool paint = colour && r.colours[i] != nullptr;
-      out += paint ? fmt::format("\033[{}m{}\033[0m", r.colours[i], text) : text;
+      out += paint ? painted(true, r.colours[i], text) : text;
     }
     out += '\n';
   }
@@ -75,7 +76,7 @@ std::string undefined_section(const coverage_report& r, bool colour) {
                                       u.scenario, u.name);
     if (!u.suggestion.empty()) message += fmt::format(" (did you mean `{}`?)", u.suggestion);
     const std::string line = format_diagnostic({u.where, message});
-    out += "  " + (colour ? fmt::format("\033[{}m{}\033[0m", red, line) : line) + '\n';
+    out += "  " + painted(colour, red, line) + '\n';
   }
   return out;
 }

@@ -115,7 +115,7 @@ bool selected_by(const run_selection& selection, const run_spec& run) {
 }
 
 selected_runs select_runs(const std::vector<loaded_suite>& suites, const run_selection& selection) {
-  return select_runs(expand_runs(suites, {}), selection);
+  return select_runs(expand_runs(suites), selection);
 }
 
 selected_runs select_runs(std::vector<run_spec> all, const run_selection& selection) {
@@ -147,11 +147,11 @@ std::vector<run_spec> plan_runs(const std::vector<loaded_suite>& suites, const e
         for (const run_spec& run : it->second) runs.push_back(run);
         continue;
       }
-      for (const std::string& checkpoint : scen.checkpoints) {
+      for (const located<std::string>& checkpoint : scen.checkpoints) {
         run_spec run;
         run.target = &s.target;
         run.scen = &scen;
-        run.checkpoint = checkpoint;
+        run.checkpoint = checkpoint.value;
         runs.push_back(std::move(run));
       }
     }
@@ -160,15 +160,12 @@ std::vector<run_spec> plan_runs(const std::vector<loaded_suite>& suites, const e
   return runs;
 }
 
-std::vector<run_spec> expand_runs(const std::vector<loaded_suite>& suites,
-                                  const std::vector<std::string>& filters) {
+std::vector<run_spec> expand_runs(const std::vector<loaded_suite>& suites) {
   std::vector<run_spec> runs;
   for (const loaded_suite& s : suites) {
     for (const scenario& scen : s.scenarios) {
-      for (const std::string& checkpoint : scen.checkpoints) {
-        run_spec run{&s.target, &scen, checkpoint, 0, {}, {}, {}, {}};
-        if (!matches_filter(run.id(), filters)) continue;
-        run.index = runs.size();
+      for (const located<std::string>& checkpoint : scen.checkpoints) {
+        run_spec run{&s.target, &scen, checkpoint.value, runs.size(), {}, {}, {}, {}};
         runs.push_back(std::move(run));
       }
     }

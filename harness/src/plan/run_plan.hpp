@@ -40,11 +40,9 @@ struct run_spec {
   std::string id() const { return scen->name + "@" + (label.empty() ? checkpoint : label); }
 };
 
-// Every run of every suite, in suite, scenario and checkpoint order. Runs whose
-// id matches none of `filters` (substrings or globs; empty: all) are left out.
+// Every run of every suite, in suite, scenario and checkpoint order.
 // Scenarios with `checkpoints = "auto"` have none: see plan_runs.
-std::vector<run_spec> expand_runs(const std::vector<loaded_suite>& suites,
-                                  const std::vector<std::string>& filters);
+std::vector<run_spec> expand_runs(const std::vector<loaded_suite>& suites);
 
 // The crash-point runs that discovery found, per explored scenario
 // (explore.hpp); a scenario whose discovery failed has none.

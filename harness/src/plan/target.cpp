@@ -6,6 +6,8 @@
 
 #include <cstdlib>
 
+#include "util/path_search.hpp"
+
 namespace crashpoint::harness {
 namespace {
 
@@ -17,14 +19,13 @@ bool is_executable_file(const fs::path& p) {
 }  // namespace
 
 fs::path find_on_path(const std::string& name, const std::string& path_var) {
-  std::size_t start = 0;
-  while (start <= path_var.size()) {
-    const std::size_t end = std::min(path_var.find(':', start), path_var.size());
-    const fs::path dir = path_var.substr(start, end - start);
-    if (!dir.empty() && is_executable_file(dir / name)) return fs::absolute(dir / name);
-    start = end + 1;
-  }
-  return {};
+  fs::path found;
+  for_each_path_dir(path_var, [&](std::string_view dir) {
+    if (dir.empty() || !is_executable_file(fs::path(dir) / name)) return false;
+    found = fs::absolute(fs::path(dir) / name);
+    return true;
+  });
+  return found;
 }
 
 fs::path resolve_target(const suite& s, const std::optional<fs::path>& override_path,

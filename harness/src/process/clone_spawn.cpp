@@ -93,7 +93,7 @@ struct kernel_sigaction {
 
 // Records errno for the shepherd and ends the command's child; exit_group
 // ends only the child, which is a process of its own (no CLONE_THREAD).
-CRASHPOINT_CHILD_CODE [[noreturn]] void child_fail(child_args& a, long err) {
+[[noreturn]] CRASHPOINT_CHILD_CODE void child_fail(child_args& a, long err) {
   a.error = err != 0 ? static_cast<int>(err) : EINVAL;
   for (;;) ::syscall(SYS_exit_group, 127);
 }
@@ -180,7 +180,7 @@ CRASHPOINT_CHILD_INLINE void report_started(shepherd_args& a) {
   raw_syscall(SYS_futex, arg(&a.phase), FUTEX_WAKE, 1);
 }
 
-CRASHPOINT_CHILD_CODE [[noreturn]] void shepherd_exit(int code) {
+[[noreturn]] CRASHPOINT_CHILD_CODE void shepherd_exit(int code) {
   for (;;) raw_syscall(SYS_exit_group, code);
 }
 

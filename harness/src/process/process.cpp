@@ -52,6 +52,7 @@
 #include "process/clone_spawn.hpp"
 #include "util/duration.hpp"
 #include "process/orphan_reaper.hpp"
+#include "util/path_search.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -183,15 +184,13 @@ resolved_executable search_path(const command& cmd) {
   const std::string& name = cmd.argv.front();
   const auto path_var = cmd.env.find("PATH");
   if (path_var == cmd.env.end()) return {{}, "not found (no PATH in the environment): " + name};
-  std::string_view dirs = path_var->second;
-  while (true) {
-    const auto colon = std::min(dirs.find(':'), dirs.size());
-    const std::string_view dir = dirs.substr(0, colon);
-    const fs::path candidate = in_child_cwd(fs::path(dir.empty() ? "." : dir) / name, cmd.cwd);
-    if (executable_problem(candidate).empty()) return {candidate, {}};
-    if (colon == dirs.size()) return {{}, "not found in PATH: " + name};
-    dirs.remove_prefix(colon + 1);
-  }
+  fs::path found;
+  const bool any = for_each_path_dir(path_var->second, [&](std::string_view dir) {
+    found = in_child_cwd(fs::path(dir.empty() ? "." : dir) / name, cmd.cwd);
+    return executable_problem(found).empty();
+  });
+  if (!any) return {{}, "not found in PATH: " + name};
+  return {found, {}};
 }
 
 resolved_executable resolve_executable(const command& cmd) {

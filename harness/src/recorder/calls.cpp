@@ -94,16 +94,16 @@ call_kind kind_of(syscall_id call, std::uint64_t flags) {
   return row(call).kind;
 }
 
-std::optional<syscall_id> syscall_from_name(std::string_view text) {
+std::optional<syscall_id> syscall_from_name(std::string_view name) {
   for (const call_row& r : calls) {
-    if (r.name == text) return r.call;
+    if (r.name == name) return r.call;
   }
   return std::nullopt;
 }
 
-std::optional<call_kind> kind_from_name(std::string_view text) {
+std::optional<call_kind> kind_from_name(std::string_view name) {
   for (std::size_t i = 0; i < kind_names.size(); ++i) {
-    if (kind_names[i] == text) return static_cast<call_kind>(i);
+    if (kind_names[i] == name) return static_cast<call_kind>(i);
   }
   return std::nullopt;
 }

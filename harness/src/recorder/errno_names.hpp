@@ -18,11 +18,7 @@
 namespace crashpoint::recorder {
 
 std::string_view errno_name(int error);                  // "" when unknown
-std::optional<int> errno_from_name(std::string_view name);  // injectable errnos only
+std::optional<int> errno_from_name(std::string_view text);  // injectable errnos only
 std::vector<std::string_view> injectable_errno_names();
-
-// The closest of `candidates` to `word` by edit distance, when close enough to
-// be a likely typo ("" otherwise). Used for "did you mean" hints.
-std::string closest_name(std::string_view word, const std::vector<std::string_view>& candidates);
 
 }  // namespace crashpoint::recorder

@@ -5,53 +5,12 @@
 #include <cstdint>
 #include <iterator>
 
+#include "util/utf8.hpp"
+
 namespace crashpoint::recorder {
 
-namespace {
-
-// Length of the UTF-8 sequence starting at text[i], or 0 if it is invalid
-// (overlong forms, surrogates and code points past U+10FFFF included).
-std::size_t utf8_sequence(std::string_view text, std::size_t i) {
-  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = at(i);
-  if (lead < 0x80) return 1;
-  std::size_t len = 0;
-  std::uint32_t cp = 0;
-  if ((lead & 0xe0) == 0xc0) {
-    len = 2;
-    cp = lead & 0x1fu;
-  } else if ((lead & 0xf0) == 0xe0) {
-    len = 3;
-    cp = lead & 0x0fu;
-  } else if ((lead & 0xf8) == 0xf0) {
-    len = 4;
-    cp = lead & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + len > text.size()) return 0;
-  for (std::size_t k = 1; k < len; ++k) {
-    if ((at(i + k) & 0xc0) != 0x80) return 0;
-    cp = (cp << 6) | (at(i + k) & 0x3fu);
-  }
-  constexpr std::uint32_t min_for_length[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < min_for_length[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-  return len;
-}
-
-}  // namespace
-
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t len = utf8_sequence(text, i);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
-}
-
 bool append_json_string(fmt::memory_buffer& out, std::string_view text) {
-  if (!is_valid_utf8(text)) return false;
+  if (!harness::is_valid_utf8(text)) return false;
   out.push_back('"');
   for (const char c : text) {
     switch (c) {

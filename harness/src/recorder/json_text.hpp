@@ -17,8 +17,6 @@
 
 namespace crashpoint::recorder {
 
-bool is_valid_utf8(std::string_view text);
-
 // Appends "text" quoted and escaped; false (and nothing appended) when text
 // is not valid UTF-8, which a JSON string cannot carry.
 bool append_json_string(fmt::memory_buffer& out, std::string_view text);

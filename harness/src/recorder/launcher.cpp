@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include "util/path_search.hpp"
+
 extern char** environ;
 
 namespace crashpoint::recorder {
@@ -122,23 +124,21 @@ std::optional<std::string> find_program(const std::string& name, int& error) {
   const char* path_env = std::getenv("PATH");
   std::string_view path = path_env != nullptr ? path_env : "/usr/local/bin:/usr/bin:/bin";
   error = ENOENT;
-  while (true) {
-    const std::size_t colon = path.find(':');
+  std::string candidate;
+  const bool found = harness::for_each_path_dir(path, [&](std::string_view dir) {
     // An empty entry is the current directory. (Built by appending: GCC 12
     // warns wrongly about std::string operator+ here, -Wrestrict.)
-    const std::string_view dir = path.substr(0, colon);
-    std::string candidate(dir.empty() ? std::string_view{"."} : dir);
+    candidate = dir.empty() ? std::string_view{"."} : dir;
     candidate += '/';
     candidate += name;
     struct stat st {};
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-      error = EACCES;
-    }
-    if (colon == std::string_view::npos) break;
-    path.remove_prefix(colon + 1);
-  }
-  return std::nullopt;
+    if (::stat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    if (::access(candidate.c_str(), X_OK) == 0) return true;
+    error = EACCES;
+    return false;
+  });
+  if (!found) return std::nullopt;
+  return candidate;
 }
 
 }  // namespace crashpoint::recorder

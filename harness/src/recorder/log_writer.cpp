@@ -2,8 +2,6 @@
 // log_writer.cpp: formatting log lines (see log_writer.hpp).
 #include "recorder/log_writer.hpp"
 
-#include <string.h>  // sigabbrev_np
-
 #include <iterator>
 
 #include <fmt/format.h>
@@ -11,6 +9,7 @@
 #include "recorder/errno_names.hpp"
 #include "recorder/flag_names.hpp"
 #include "recorder/json_text.hpp"
+#include "util/signal_names.hpp"
 
 namespace crashpoint::recorder {
 
@@ -127,7 +126,7 @@ std::string format_event(const process_event& ev) {
       if (ev.exit_code) j.number("exit_code", *ev.exit_code);
       if (ev.exit_signal) {
         j.number("signal", *ev.exit_signal);
-        if (const char* abbrev = ::sigabbrev_np(*ev.exit_signal)) j.text("signal_name", fmt::format("SIG{}", abbrev));
+        if (const auto name = harness::known_signal_name(*ev.exit_signal)) j.text("signal_name", *name);
       }
       break;
   }

@@ -52,13 +52,13 @@ enum class resolve_mode : std::uint8_t { entry, follow };
 
 // dirfd is AT_FDCWD or a descriptor of the thread. nullopt for an empty path
 // or a base that no longer exists.
-std::optional<std::string> resolve_path(pid_t tid, pid_t tgid, int dirfd, std::string_view path, resolve_mode mode);
+std::optional<std::string> resolve_path(pid_t tid, pid_t tgid, int dirfd, std::string_view raw, resolve_mode mode);
 
 // The same path as the recorder must spell it to reach what the thread would
 // (its cwd or directory descriptor as base, its /proc/self as /proc/TGID):
 // for stat(2) of the object itself, when its canonical name is not a path
 // (an unlinked file's "/dir/#123 (deleted)").
-std::string reachable_path(pid_t tid, pid_t tgid, int dirfd, std::string_view path);
+std::string reachable_path(pid_t tid, pid_t tgid, int dirfd, std::string_view raw);
 
 // "/a/./b//../c/" -> "/a/c" (no file system access; ".." above "/" stays at "/").
 std::string normalize_lexically(std::string_view abs);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "recorder/errno_names.hpp"
+#include "util/did_you_mean.hpp"
 
 namespace crashpoint::recorder {
 
@@ -25,8 +26,7 @@ std::vector<std::string_view> call_names() {
 }
 
 std::string with_hint(std::string message, std::string_view word, const std::vector<std::string_view>& names) {
-  const std::string hint = closest_name(word, names);
-  if (!hint.empty()) message += fmt::format(" (did you mean '{}'?)", hint);
+  if (const auto hint = harness::closest_match(word, names)) message += fmt::format(" (did you mean '{}'?)", *hint);
   return message;
 }
 

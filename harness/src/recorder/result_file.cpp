@@ -3,7 +3,6 @@
 #include "recorder/result_file.hpp"
 
 #include <fcntl.h>
-#include <string.h>  // sigabbrev_np
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "recorder/errno_names.hpp"
 #include "recorder/log_reader.hpp"
 #include "recorder/log_writer.hpp"
+#include "util/signal_names.hpp"
 
 namespace crashpoint::recorder {
 
@@ -27,11 +27,6 @@ constexpr std::string_view result_format_name = "crashpoint-record";
 constexpr int result_format_version = 1;
 constexpr std::uintmax_t max_result_bytes = 64u << 20;
 
-std::string signal_name(int sig) {
-  const char* abbrev = ::sigabbrev_np(sig);
-  return abbrev == nullptr ? fmt::format("signal {}", sig) : fmt::format("SIG{}", abbrev);
-}
-
 // Byte strings that may not be UTF-8 go through the log's own encoding.
 json call_json(const io_op& op) { return json::parse(format_call(op)); }
 
@@ -39,7 +34,7 @@ json end_json(const command_end& e) {
   switch (e.k) {
     case command_end::kind::exited: return {{"kind", "exited"}, {"exit_code", e.exit_code}};
     case command_end::kind::signaled:
-      return {{"kind", "signaled"}, {"signal", e.signal}, {"signal_name", signal_name(e.signal)}};
+      return {{"kind", "signaled"}, {"signal", e.signal}, {"signal_name", harness::signal_name(e.signal)}};
     case command_end::kind::not_started: break;
   }
   return {{"kind", "not_started"}, {"error", e.error}};
@@ -151,7 +146,7 @@ std::map<std::string, std::uint64_t> parse_count_map(const json& j, const std::s
 std::string command_end::describe() const {
   switch (k) {
     case kind::exited: return fmt::format("exit {}", exit_code);
-    case kind::signaled: return "signal " + signal_name(signal);
+    case kind::signaled: return "signal " + harness::signal_name(signal);
     case kind::not_started: break;
   }
   return "not started: " + error;

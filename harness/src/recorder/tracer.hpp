@@ -111,7 +111,7 @@ class tracer {
   void warn(std::string kind, pid_t pid, std::string message);
   void watch_mmap(pid_t tid, thread_state& t, const syscall_args& args);
   void watch_mprotect(pid_t tid, thread_state& t, const syscall_args& args);
-  void watch_descriptor(pid_t tid, thread_state& t, int fd, const char* kind, std::string message);
+  void watch_descriptor(pid_t tid, thread_state& t, int fd, const char* kind, const std::string& message);
   void clear_untraced_clone(pid_t tid, long nr, const syscall_args& args);
 
   trace_config cfg_;

@@ -62,7 +62,7 @@ bool tracer::on_watched(pid_t tid, thread_state& t, long nr, const syscall_args&
   return true;
 }
 
-void tracer::watch_descriptor(pid_t tid, thread_state& t, int fd, const char* kind, std::string message) {
+void tracer::watch_descriptor(pid_t tid, thread_state& t, int fd, const char* kind, const std::string& message) {
   const auto f = fds_.facts(tid, t.tgid, fd, false);
   const auto rel = f && f->regular() ? cfg_.root.relative(f->path) : std::nullopt;
   if (!rel) return resume(tid, PTRACE_CONT);

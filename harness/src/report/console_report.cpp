@@ -10,6 +10,7 @@
 
 #include "report/run_text.hpp"
 #include "run/public_report.hpp"
+#include "util/terminal.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -22,7 +23,7 @@ console_report::console_report(std::FILE* out, console_style style, std::functio
     : out_(out), style_(std::move(style)), on_closed_(std::move(on_closed)) {}
 
 std::string console_report::paint(const char* colour, std::string_view text) const {
-  return style_.colour ? fmt::format("\033[{}m{}\033[0m", colour, text) : std::string(text);
+  return painted(style_.colour, colour, text);
 }
 
 // Writes `text` (after clearing a counter line left on screen); a transient

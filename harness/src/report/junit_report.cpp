@@ -7,28 +7,16 @@
 #include <algorithm>
 #include <sstream>
 
+#include "util/utf8.hpp"
+
 namespace crashpoint::harness {
 namespace {
 
 // The length of the UTF-8 sequence starting at text[i] (a non-ASCII byte), or
 // 0 when it is not valid UTF-8 or encodes a code point XML 1.0 forbids.
 std::size_t xml_char_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  char32_t cp = 0, smallest = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) length = 2, cp = lead & 0x1Fu, smallest = 0x80;
-  else if (lead >= 0xE0 && lead <= 0xEF) length = 3, cp = lead & 0x0Fu, smallest = 0x800;
-  else if (lead >= 0xF0 && lead <= 0xF4) length = 4, cp = lead & 0x07u, smallest = 0x10000;
-  else return 0;
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0u) != 0x80u) return 0;
-    cp = (cp << 6) | (byte(i + k) & 0x3Fu);
-  }
-  const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
-  if (cp < smallest || cp > 0x10FFFF || surrogate || cp == 0xFFFE || cp == 0xFFFF) return 0;
-  return length;
+  const utf8_char c = decode_utf8(text, i);
+  return c.code_point == 0xFFFE || c.code_point == 0xFFFF ? 0 : c.length;
 }
 
 void append_ascii(std::string& out, char c, bool attribute) {

@@ -183,7 +183,8 @@ session_inputs inputs_of(const std::vector<fs::path>& given, const std::vector<l
       const fs::path dir = sc.file.parent_path();
       if (sc.fixture) add_input(inputs, dir / *sc.fixture, "fixture");
       for (const assertion& a : sc.asserts) {
-        if (a.file && a.file->equals_file) add_input(inputs, dir / *a.file->equals_file, "golden file");
+        const auto* file = a.as<file_check>();
+        if (file && file->equals_file) add_input(inputs, dir / *file->equals_file, "golden file");
       }
     }
   }

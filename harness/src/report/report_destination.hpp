@@ -44,7 +44,6 @@ struct report_destination {
   // The existing file the report goes to, by identity; none for a new file.
   std::optional<std::pair<dev_t, ino_t>> id;
 
-  bool is_stdout() const { return k == kind::stdout_stream; }
   // Whether two destinations are the same file or stream.
   bool same_as(const report_destination& other) const;
 };

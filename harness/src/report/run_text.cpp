@@ -5,6 +5,8 @@
 
 #include <sstream>
 
+#include "util/terminal.hpp"
+
 namespace crashpoint::harness {
 namespace {
 
@@ -20,15 +22,11 @@ std::string duration_text(std::chrono::nanoseconds d) {
   return ms < 1000 ? fmt::format("{:.0f} ms", ms) : fmt::format("{:.2f} s", ms / 1000);
 }
 
-std::string paint(bool colour, const char* code, std::string_view text) {
-  return colour ? fmt::format("\033[{}m{}\033[0m", code, text) : std::string(text);
-}
-
 }  // namespace
 
 std::string format_run(const run_report& r, bool colour) {
   std::string text = fmt::format("{}  {}  {}{}  ({})\n",
-                                 r.passed ? paint(colour, "32", "PASS") : paint(colour, "31;1", "FAIL"),
+                                 r.passed ? painted(colour, "32", "PASS") : painted(colour, "31;1", "FAIL"),
                                  r.scenario, r.checkpoint, r.call.empty() ? "" : "  " + r.call,
                                  duration_text(r.duration));
   for (const auto& w : r.warnings) text += indent("warning: " + w, "      ");

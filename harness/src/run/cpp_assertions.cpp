@@ -52,8 +52,6 @@ void register_assertion(std::string name, assertion_function fn) {
 
 namespace harness {
 
-bool cpp_assertion_registered(const std::string& name) { return static_cast<bool>(find(name)); }
-
 std::vector<std::string> run_cpp_assertion(const std::string& name, const fs::path& workdir,
                                            const std::string& scenario,
                                            const std::string& checkpoint,

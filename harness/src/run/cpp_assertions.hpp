@@ -13,8 +13,6 @@
 
 namespace crashpoint::harness {
 
-bool cpp_assertion_registered(const std::string& name);
-
 // Runs the assertion `name` against the given state; returns its failures
 // (an escaping exception is one). An unregistered name is a failure too.
 std::vector<std::string> run_cpp_assertion(const std::string& name, const fs::path& workdir,

@@ -52,7 +52,6 @@ class run_context {
 
   const run_dirs& dirs() const { return dirs_; }
   const temp_root& root() const { return root_; }
-  const run_spec& spec() const { return run_; }
 
   // Runs argv (placeholders expanded) in the workdir with the clean
   // environment plus `extra`, and records it as a step of `phase`. `wrap`,

@@ -66,7 +66,7 @@ bool copy_setup(run_context& ctx, const temp_root& root, const setup_template& t
 bool run_setup(run_context& ctx, const scenario& sc, run_result& r) {
   if (sc.fixture) copy_fixture(sc.file.parent_path() / *sc.fixture, ctx.dirs().work);
   for (std::size_t i = 0; i < sc.setup_steps.size(); ++i) {
-    const command_result res = ctx.run("setup", sc.setup_steps[i], {});
+    const command_result res = ctx.run("setup", sc.setup_steps[i].value, {});
     if (exited_zero(res)) continue;
     fail(r, failure_kind::setup_failed,
          "setup step " + std::to_string(i + 1) + " `" + command_text(r.steps.back().argv) +
@@ -282,18 +282,18 @@ bool run_recovery_again(run_context& ctx, const run_spec& run, run_result& r) {
 
 std::vector<std::string> check_assertion(run_context& ctx, const assertion& a, const scenario& sc,
                                          const unchanged_snapshots& before, const run_result& r) {
-  if (a.command) {
-    const command_result res = ctx.run("assert", a.command->argv, ctx.state_env());
-    auto problems = check_command_result(*a.command, res);
+  if (const auto* command = a.as<command_check>()) {
+    const command_result res = ctx.run("assert", command->argv, ctx.state_env());
+    auto problems = check_command_result(*command, res);
     // The command as it ran, placeholders expanded.
     for (auto& p : problems) p = "command `" + command_text(r.steps.back().argv) + "` " + p;
     return problems;
   }
   if (std::string problem = ctx.workdir_problem(); !problem.empty()) return {problem};
   const state_paths paths{ctx.dirs().work, sc.file.parent_path(), &before};
-  if (a.file) return check_file(*a.file, paths, ctx.budget());
-  if (a.glob) return check_glob(*a.glob, ctx.dirs().work, ctx.budget());
-  if (a.cpp) return ctx.run_cpp(*a.cpp);
+  if (const auto* file = a.as<file_check>()) return check_file(*file, paths, ctx.budget());
+  if (const auto* glob = a.as<glob_check>()) return check_glob(*glob, ctx.dirs().work, ctx.budget());
+  if (const auto* cpp = a.as<cpp_check>()) return ctx.run_cpp(cpp->name);
   return {};
 }
 
@@ -315,11 +315,14 @@ void run_assertions(run_context& ctx, const scenario& sc, const unchanged_snapsh
 // What each `unchanged` path holds just before the crash run, kept in `out`.
 bool snapshot_unchanged(const run_context& ctx, const scenario& sc, unchanged_snapshots& out,
                         run_result& r) {
-  const auto unchanged = [](const assertion& a) { return a.file && a.file->unchanged; };
+  const auto unchanged = [](const assertion& a) {
+    const auto* file = a.as<file_check>();
+    return file && file->unchanged;
+  };
   if (std::none_of(sc.asserts.begin(), sc.asserts.end(), unchanged)) return true;
   if (!workdir_intact(ctx, r, failure_kind::setup_failed, "take the `unchanged` snapshots")) return false;
   for (const assertion& a : sc.asserts) {
-    if (a.file && a.file->unchanged) snapshot_path(a.file->path, ctx.dirs().work, ctx.budget(), out);
+    if (unchanged(a)) snapshot_path(a.as<file_check>()->path, ctx.dirs().work, ctx.budget(), out);
   }
   return true;
 }

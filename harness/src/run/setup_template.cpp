@@ -26,7 +26,7 @@ constexpr std::array<fs::path run_dirs::*, 3> state_folders{&run_dirs::work, &ru
 bool template_allowed(const scenario& sc, const suite& s) {
   if (!sc.template_setup || (!sc.fixture && sc.setup_steps.empty())) return false;
   for (const auto& step : sc.setup_steps) {
-    if (std::any_of(step.begin(), step.end(), varies_per_run)) return false;
+    if (std::any_of(step.value.begin(), step.value.end(), varies_per_run)) return false;
   }
   return !any_varies(s.env) && !any_varies(sc.env);
 }

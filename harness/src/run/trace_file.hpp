@@ -74,7 +74,7 @@ class trace_collector {
   trace_summary finish() &&;
 
  private:
-  void add_line(std::string_view line);
+  void add_line(std::string_view text);
 
   trace_wants wants_;
   trace_summary out_;

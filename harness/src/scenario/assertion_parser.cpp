@@ -164,20 +164,17 @@ std::optional<assertion> parse_assertion(const table_reader& r, const fs::path& 
     return std::nullopt;
   }
   reject_foreign_keys(r, *kind);
-  assertion out;
-  out.where = r.where();
+  const source_location where = r.where();
+  const auto located = [&](auto check) -> std::optional<assertion> {
+    if (!check) return std::nullopt;
+    return assertion{std::move(*check), where};
+  };
   std::string_view name = kind->front();
-  if (name == "command") {
-    out.command = parse_command_check(r);
-  } else if (name == "file") {
-    out.file = parse_file_check(r, scenario_dir);
-  } else if (name == "glob") {
-    out.glob = parse_glob_check(r);
-  } else {
-    out.cpp = r.string("cpp", /*allow_empty=*/false);
-  }
-  if (!out.command && !out.file && !out.glob && !out.cpp) return std::nullopt;
-  return out;
+  if (name == "command") return located(parse_command_check(r));
+  if (name == "file") return located(parse_file_check(r, scenario_dir));
+  if (name == "glob") return located(parse_glob_check(r));
+  auto cpp = r.string("cpp", /*allow_empty=*/false);
+  return located(cpp ? std::optional<cpp_check>(cpp_check{std::move(*cpp)}) : std::nullopt);
 }
 
 }  // namespace crashpoint::harness::loader

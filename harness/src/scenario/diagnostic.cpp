@@ -11,7 +11,7 @@ fs::path as_typed(const fs::path& file) {
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec);
   if (ec || !file.is_absolute()) return file;
-  const fs::path relative = file.lexically_relative(cwd);
+  fs::path relative = file.lexically_relative(cwd);
   if (relative.empty() || relative == "." || *relative.begin() == "..") return file;
   return relative;
 }

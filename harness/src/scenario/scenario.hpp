@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace crashpoint::harness {
@@ -30,6 +31,22 @@ struct source_location {
   std::uint32_t line = 0;  // 1-based; 0 when unknown
   std::uint32_t column = 0;
 };
+
+// A value and the place it was written.
+template <typename T>
+struct located {
+  T value;
+  source_location where;
+};
+
+// The values alone, in order.
+template <typename T>
+std::vector<T> values_of(const std::vector<located<T>>& items) {
+  std::vector<T> out;
+  out.reserve(items.size());
+  for (const located<T>& item : items) out.push_back(item.value);
+  return out;
+}
 
 // How a crashed process must end. A signal (SIGABRT, SIGKILL, ...), an exit
 // code (101 for a Rust panic), or "any": any non-zero end.
@@ -86,13 +103,22 @@ struct glob_check {
   source_location where;
 };
 
-// An entry of [[assert]]: exactly one of the three.
+// `cpp = "name"`: a C++ assertion registered under that name in the harness
+// executable (crashpoint::register_assertion), looked up when the run asserts.
+struct cpp_check {
+  std::string name;
+};
+
+// An entry of [[assert]]: exactly one kind of check.
 struct assertion {
-  std::optional<command_check> command;
-  std::optional<file_check> file;
-  std::optional<glob_check> glob;
-  std::optional<std::string> cpp;  // a named C++ assertion (issue 5); parsed, run later
+  std::variant<command_check, file_check, glob_check, cpp_check> check;
   source_location where;
+
+  // The check when it is of kind `Check`, else nullptr.
+  template <typename Check>
+  const Check* as() const {
+    return std::get_if<Check>(&check);
+  }
 };
 
 enum class expectation { crash, error };
@@ -127,7 +153,7 @@ struct scenario {
   std::string name;  // path relative to the suite folder, without ".toml"
   std::string description;
   // One run per entry; an entry is the exact value of the arming variable.
-  std::vector<std::string> checkpoints;
+  std::vector<located<std::string>> checkpoints;
   // `checkpoints = "auto"`: every (checkpoint, hit) a traced run of the crash
   // command reaches is a run of its own (explore.hpp); `checkpoints` is empty.
   bool auto_checkpoints = false;
@@ -136,13 +162,11 @@ struct scenario {
   bool syscalls = false;
   // Recovery runs a second time and must change nothing in the workdir.
   bool idempotent = false;
-  std::vector<source_location> checkpoint_where;
   std::optional<std::chrono::milliseconds> timeout;
   env_map env;
   std::optional<std::string> fixture;  // folder copied into the workdir, relative to the file
   source_location fixture_where;
-  std::vector<std::vector<std::string>> setup_steps;
-  std::vector<source_location> setup_step_where;  // one per setup step
+  std::vector<located<std::vector<std::string>>> setup_steps;  // argv of each
   // `[setup] template`: runs may start from a copy of the state after setup
   // instead of running it again (setup_template.hpp).
   bool template_setup = true;

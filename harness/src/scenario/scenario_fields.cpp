@@ -3,52 +3,23 @@
 #include "scenario/scenario_fields.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <csignal>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <vector>
 
 #include "util/duration.hpp"
 #include "util/user_pattern.hpp"
 #include "util/did_you_mean.hpp"
+#include "util/signal_names.hpp"
 
 namespace crashpoint::harness::loader {
 namespace {
 
-// Standard POSIX signals 1..31 as Linux numbers them; `ends` is false for those
-// whose default action does not end a process (a crash cannot end with them).
-struct signal_entry {
-  std::string_view name;
-  int number;
-  bool ends;
-};
-
-constexpr std::array<signal_entry, 31> signal_table{{
-    {"SIGHUP", SIGHUP, true},       {"SIGINT", SIGINT, true},       {"SIGQUIT", SIGQUIT, true},
-    {"SIGILL", SIGILL, true},       {"SIGTRAP", SIGTRAP, true},     {"SIGABRT", SIGABRT, true},
-    {"SIGBUS", SIGBUS, true},       {"SIGFPE", SIGFPE, true},       {"SIGKILL", SIGKILL, true},
-    {"SIGUSR1", SIGUSR1, true},     {"SIGSEGV", SIGSEGV, true},     {"SIGUSR2", SIGUSR2, true},
-    {"SIGPIPE", SIGPIPE, true},     {"SIGALRM", SIGALRM, true},     {"SIGTERM", SIGTERM, true},
-    {"SIGSTKFLT", SIGSTKFLT, true}, {"SIGCHLD", SIGCHLD, false},    {"SIGCONT", SIGCONT, false},
-    {"SIGSTOP", SIGSTOP, false},    {"SIGTSTP", SIGTSTP, false},    {"SIGTTIN", SIGTTIN, false},
-    {"SIGTTOU", SIGTTOU, false},    {"SIGURG", SIGURG, false},      {"SIGXCPU", SIGXCPU, true},
-    {"SIGXFSZ", SIGXFSZ, true},     {"SIGVTALRM", SIGVTALRM, true}, {"SIGPROF", SIGPROF, true},
-    {"SIGWINCH", SIGWINCH, false},  {"SIGIO", SIGIO, true},         {"SIGPWR", SIGPWR, true},
-    {"SIGSYS", SIGSYS, true},
-}};
-
-const signal_entry* find_signal(std::string_view name) {
-  for (const auto& entry : signal_table) {
-    if (entry.name == name) return &entry;
-  }
-  return nullptr;
-}
-
 std::string signal_suggestion(std::string_view name) {
-  std::array<std::string_view, signal_table.size()> names{};
-  for (std::size_t i = 0; i < signal_table.size(); ++i) names[i] = signal_table[i].name;
+  std::vector<std::string_view> names;
+  for (const signal_info& sig : known_signals()) names.push_back(sig.name);
   // "ABRT" and "sigabrt" are near misses too.
   std::string upper(name);
   for (char& c : upper) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
@@ -75,7 +46,7 @@ std::optional<end_condition> end_condition_from_string(const toml::node& node, s
                                                        const std::string& text,
                                                        diagnostics_sink& sink) {
   if (text == "any") return end_condition{end_condition::kind::any, 0};
-  const signal_entry* sig = find_signal(text);
+  const signal_info* sig = signal_named(text);
   if (sig && sig->ends) return end_condition{end_condition::kind::signal, sig->number};
   std::string message = "`" + std::string(key) + "`: expected " + std::string(end_condition_what) +
                         ", got " + in_quotes(text);
@@ -202,12 +173,6 @@ std::optional<end_condition> read_end_condition(const table_reader& r, std::stri
   }
   report_expected(r.sink(), *node, key, end_condition_what);
   return std::nullopt;
-}
-
-std::optional<int> terminating_signal(std::string_view name) {
-  const signal_entry* sig = find_signal(name);
-  if (!sig || !sig->ends) return std::nullopt;
-  return sig->number;
 }
 
 std::optional<std::string> read_regex(const table_reader& r, std::string_view key) {

@@ -23,10 +23,6 @@ std::optional<std::chrono::milliseconds> read_timeout(const table_reader& r, std
 // A signal name ("SIGABRT"), an exit code 1..255, or "any".
 std::optional<end_condition> read_end_condition(const table_reader& r, std::string_view key);
 
-// The number of a standard POSIX signal that ends a process by default
-// ("SIGKILL" -> 9), or nullopt.
-std::optional<int> terminating_signal(std::string_view name);
-
 // A regular expression that RE2 compiles (user_pattern.hpp), as the runner
 // will compile it: searched for anywhere in the text. A placeholder in it is
 // an error: it would not be expanded.

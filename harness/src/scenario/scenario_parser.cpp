@@ -57,8 +57,7 @@ void add_checkpoint(const toml::node& entry, std::size_t i, diagnostics_sink& si
     return;
   }
   if (!syscall_point_valid(*name, first->second, indexed("checkpoints", i), sink)) return;
-  out.checkpoints.push_back(std::move(*name));
-  out.checkpoint_where.push_back(first->second);
+  out.checkpoints.push_back({std::move(*name), first->second});
 }
 
 void read_checkpoints(const table_reader& top, scenario& out) {
@@ -78,7 +77,6 @@ void read_checkpoints(const table_reader& top, scenario& out) {
     return;
   }
   out.checkpoints.reserve(array->size());
-  out.checkpoint_where.reserve(array->size());
   std::unordered_map<std::string_view, source_location> seen;
   seen.reserve(array->size());
   for (std::size_t i = 0; i < array->size(); ++i)
@@ -109,8 +107,7 @@ void read_steps(const table_reader& r, scenario& out) {
   for (std::size_t i = 0; i < steps->size(); ++i) {
     const toml::node& step = *steps->get(i);
     if (auto argv = read_argv(step, indexed("steps", i), r.sink())) {
-      out.setup_steps.push_back(std::move(*argv));
-      out.setup_step_where.push_back(r.sink().at(step));
+      out.setup_steps.push_back({std::move(*argv), r.sink().at(step)});
     }
   }
 }

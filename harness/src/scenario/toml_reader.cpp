@@ -8,6 +8,7 @@
 
 #include "util/nesting_depth.hpp"
 #include "util/did_you_mean.hpp"
+#include "util/utf8.hpp"
 
 namespace crashpoint::harness::loader {
 
@@ -52,7 +53,7 @@ constexpr std::size_t max_quoted_bytes = 60;
 // Cuts `text` to at most `limit` bytes without splitting a UTF-8 sequence.
 std::string_view shorten(std::string_view text, std::size_t limit) {
   if (text.size() <= limit) return text;
-  while (limit > 0 && (static_cast<unsigned char>(text[limit]) & 0xC0) == 0x80) --limit;
+  while (limit > 0 && is_utf8_continuation(text[limit])) --limit;
   return text.substr(0, limit);
 }
 
@@ -107,44 +108,11 @@ std::string line_column(const source_location& where) {
   return "line " + std::to_string(where.line) + ", column " + std::to_string(where.column);
 }
 
-namespace {
-
-// The length of the UTF-8 sequence starting at text[i] when it is valid
-// (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF,
-// as toml++ decodes), else 0.
-std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length || byte(i + 1) < low || byte(i + 1) > high) return 0;
-  for (std::size_t k = 2; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
-
-}  // namespace
-
 std::optional<toml::table> parse_toml(std::string_view text, diagnostics_sink& sink) {
   // Lines and columns as toml++ counts them: columns in code points, from 1.
   std::uint32_t line = 1, column = 1;
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t length = utf8_sequence_length(text, i);
+    const std::size_t length = decode_utf8(text, i).length;
     if (length == 0) {
       sink.error({sink.file(), line, column}, "invalid TOML: Encountered invalid utf-8 sequence");
       return std::nullopt;

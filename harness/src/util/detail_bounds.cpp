@@ -2,10 +2,10 @@
 // detail_bounds.cpp: lines cut around a marker, details cut at a total (see detail_bounds.hpp).
 #include "util/detail_bounds.hpp"
 
+#include "util/utf8.hpp"
+
 namespace crashpoint::harness {
 namespace {
-
-bool continuation_byte(char c) { return (static_cast<unsigned char>(c) & 0xC0u) == 0x80u; }
 
 std::string omitted_marker(std::size_t bytes) {
   return "[crashpoint: " + std::to_string(bytes) + " bytes omitted]";
@@ -15,8 +15,8 @@ std::string omitted_marker(std::size_t bytes) {
 std::string bound_line(std::string_view line, std::size_t limit) {
   if (line.size() <= limit) return std::string(line);
   std::size_t head_end = limit / 2, tail_start = line.size() - limit / 2;
-  while (head_end > 0 && continuation_byte(line[head_end])) --head_end;
-  while (tail_start < line.size() && continuation_byte(line[tail_start])) ++tail_start;
+  while (head_end > 0 && is_utf8_continuation(line[head_end])) --head_end;
+  while (tail_start < line.size() && is_utf8_continuation(line[tail_start])) ++tail_start;
   return std::string(line.substr(0, head_end)) + omitted_marker(tail_start - head_end) +
          std::string(line.substr(tail_start));
 }

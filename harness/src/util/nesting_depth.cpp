@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "util/utf8.hpp"
+
 namespace crashpoint::harness {
 namespace {
 
@@ -40,7 +42,7 @@ class toml_scanner {
     if (c == '\n') {
       ++line_;
       column_ = 1;
-    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+    } else if (!is_utf8_continuation(c)) {
       ++column_;  // a character starts here (not a UTF-8 continuation byte)
     }
   }

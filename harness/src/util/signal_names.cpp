@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// signal_names.cpp: the table of the Linux signals the harness names.
+// signal_names.cpp: the table of the Linux signals (see signal_names.hpp).
 #include "util/signal_names.hpp"
 
 #include <algorithm>
@@ -10,20 +10,18 @@
 namespace crashpoint::harness {
 namespace {
 
-struct signal_entry {
-  int number;
-  std::string_view name;
-};
-
-constexpr std::array<signal_entry, 30> known_signals{{
-    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},       {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},
-    {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"},     {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},
-    {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"},     {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},
-    {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"},     {SIGTERM, "SIGTERM"}, {SIGSTKFLT, "SIGSTKFLT"},
-    {SIGCHLD, "SIGCHLD"}, {SIGCONT, "SIGCONT"},     {SIGSTOP, "SIGSTOP"}, {SIGTSTP, "SIGTSTP"},
-    {SIGTTIN, "SIGTTIN"}, {SIGTTOU, "SIGTTOU"},     {SIGURG, "SIGURG"},   {SIGXCPU, "SIGXCPU"},
-    {SIGXFSZ, "SIGXFSZ"}, {SIGVTALRM, "SIGVTALRM"}, {SIGPROF, "SIGPROF"}, {SIGWINCH, "SIGWINCH"},
-    {SIGIO, "SIGIO"},     {SIGSYS, "SIGSYS"},
+constexpr std::array<signal_info, 31> signal_table{{
+    {SIGHUP, "SIGHUP", true},       {SIGINT, "SIGINT", true},       {SIGQUIT, "SIGQUIT", true},
+    {SIGILL, "SIGILL", true},       {SIGTRAP, "SIGTRAP", true},     {SIGABRT, "SIGABRT", true},
+    {SIGBUS, "SIGBUS", true},       {SIGFPE, "SIGFPE", true},       {SIGKILL, "SIGKILL", true},
+    {SIGUSR1, "SIGUSR1", true},     {SIGSEGV, "SIGSEGV", true},     {SIGUSR2, "SIGUSR2", true},
+    {SIGPIPE, "SIGPIPE", true},     {SIGALRM, "SIGALRM", true},     {SIGTERM, "SIGTERM", true},
+    {SIGSTKFLT, "SIGSTKFLT", true}, {SIGCHLD, "SIGCHLD", false},    {SIGCONT, "SIGCONT", false},
+    {SIGSTOP, "SIGSTOP", false},    {SIGTSTP, "SIGTSTP", false},    {SIGTTIN, "SIGTTIN", false},
+    {SIGTTOU, "SIGTTOU", false},    {SIGURG, "SIGURG", false},      {SIGXCPU, "SIGXCPU", true},
+    {SIGXFSZ, "SIGXFSZ", true},     {SIGVTALRM, "SIGVTALRM", true}, {SIGPROF, "SIGPROF", true},
+    {SIGWINCH, "SIGWINCH", false},  {SIGIO, "SIGIO", true},         {SIGPWR, "SIGPWR", true},
+    {SIGSYS, "SIGSYS", true},
 }};
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
@@ -34,15 +32,28 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+std::span<const signal_info> known_signals() { return signal_table; }
+
+const signal_info* signal_named(std::string_view name) {
+  for (const auto& s : signal_table)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+std::optional<std::string_view> known_signal_name(int sig) {
+  for (const auto& s : signal_table)
+    if (s.number == sig) return s.name;
+  return std::nullopt;
+}
+
 std::string signal_name(int sig) {
-  for (const auto& s : known_signals)
-    if (s.number == sig) return std::string(s.name);
+  if (const auto name = known_signal_name(sig)) return std::string(*name);
   return "signal " + std::to_string(sig);
 }
 
 std::optional<int> signal_number(std::string_view name) {
   if (name.empty()) return std::nullopt;
-  for (const auto& s : known_signals)
+  for (const auto& s : signal_table)
     if (equal_ignoring_case(name, s.name) || equal_ignoring_case(name, s.name.substr(3))) return s.number;
   return std::nullopt;
 }

@@ -14,6 +14,13 @@ colour_mode colour_mode_of(std::string_view text) {
   return colour_mode::automatic;
 }
 
+std::string painted(bool colour, std::string_view sgr, std::string_view text) {
+  if (!colour) return std::string(text);
+  std::string out = "\033[";
+  out.append(sgr).append("m").append(text).append("\033[0m");
+  return out;
+}
+
 bool is_terminal(std::FILE* stream) { return ::isatty(::fileno(stream)) != 0; }
 
 bool use_colour(colour_mode mode, std::FILE* stream) {

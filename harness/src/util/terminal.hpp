@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdio>
+#include <string>
 #include <string_view>
 
 namespace crashpoint::harness {
@@ -21,5 +22,9 @@ bool is_terminal(std::FILE* stream);
 
 // Whether text written to `stream` gets colour under `mode`.
 bool use_colour(colour_mode mode, std::FILE* stream);
+
+// `text` in the colour of the SGR code `sgr` ("31" red, "31;1" bold red)
+// when `colour`, else `text` as it is.
+std::string painted(bool colour, std::string_view sgr, std::string_view text);
 
 }  // namespace crashpoint::harness
