@@ -11,6 +11,14 @@
 #   BENCH_JOBS (default 2) the -j of crashpoint run.
 #   BENCH_HITS (default 10) hits per checkpoint: 100 x BENCH_HITS crash points
 #   (to see how time and memory grow with the number of points).
+#   BENCH_KIND=syscalls explores 100 x BENCH_HITS syscall crash points instead
+#   (docs/performance.md, "Exploring 1,000 syscall crash points"): the crash
+#   command is `bench_recorder_target writes N .`, which opens a file and
+#   writes N + 1 bytes one write() at a time, with no checkpoint; the scenario
+#   has `syscalls = true`, so discovery runs it under crashpoint-record and
+#   every call is a crash point (each killed just before it, and one just
+#   after the last), each run's crash command traced by crashpoint-record.
+#   Needs crashpoint-record and bench_recorder_target built too.
 #   TMPDIR is honoured as crashpoint honours it (run folders; default /tmp).
 #
 # The suite: one scenario with `checkpoints = "auto"` whose crash command is
@@ -29,23 +37,16 @@ set -eu
 
 build=${1:-build/release}
 crashpoint=$build/harness/crashpoint
-target=$build/bench/bench_explore_target
-for bin in "$crashpoint" "$target"; do
-  if [ ! -x "$bin" ]; then
-    echo "explore_1000.sh: $bin not found; build it first:" >&2
-    echo "  cmake --build $build --target crashpoint bench_explore_target" >&2
-    exit 2
-  fi
-done
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
-case $build_type in
-  Release | RelWithDebInfo) ;;
-  *) echo "explore_1000.sh: warning: build type '$build_type' is not optimised" >&2 ;;
+kind=${BENCH_KIND:-checkpoints}
+case $kind in
+  checkpoints) target=$build/bench/bench_explore_target; needs="$crashpoint $target" ;;
+  syscalls) target=$build/bench/bench_recorder_target; needs="$crashpoint $build/harness/crashpoint-record $target" ;;
+  *) echo "explore_1000.sh: BENCH_KIND is checkpoints or syscalls, not $kind" >&2; exit 2 ;;
 esac
-if [ ! -x /usr/bin/time ]; then
-  echo "explore_1000.sh: /usr/bin/time not found (apt-get install time)" >&2
-  exit 2
-fi
+. "$(dirname "$0")/bench_checks.sh"
+# shellcheck disable=SC2086 # $needs is a list of paths without spaces
+require_built "$build" "crashpoint crashpoint-record bench_explore_target bench_recorder_target" $needs
+require_timing "$build"
 crashpoint=$(realpath "$crashpoint")
 target=$(realpath "$target")
 reps=${BENCH_REPS:-3}
@@ -58,6 +59,20 @@ trap 'rm -rf "$work"' EXIT
 suite=$work/suite
 mkdir "$suite"
 printf '[target]\ncommand = "%s"\n' "$target" >"$suite/crashpoint.toml"
+if [ "$kind" = syscalls ]; then
+  cat >"$suite/explore.toml" <<EOF
+description = "$points syscall crash points: an open and $((points - 2)) one-byte writes"
+checkpoints = "auto"
+syscalls = true
+[crash]
+command = ["{target}", "writes", "$((points - 3))", "."]
+[[recover]]
+command = ["test", "-f", "bench.dat"]
+[[assert]]
+glob = "*.tmp"
+count = 0
+EOF
+else
 cat >"$suite/explore.toml" <<EOF
 description = "$points crash points: 100 checkpoints reached $hits times each"
 checkpoints = "auto"
@@ -69,6 +84,7 @@ command = ["{target}", "recover"]
 glob = "*.tmp"
 count = 0
 EOF
+fi
 
 echo "load before: $(uptime)"
 r=1
@@ -119,7 +135,7 @@ awk -v jobs="$jobs" -v points="$points" '
 
 # The last run's table tail, as a check that all 100 checkpoints x 10 hits ran.
 echo
-grep -c '^PASS  explore  point_' "$work/out.txt" | sed 's/^/PASS lines: /'
+grep -c '^PASS  explore  ' "$work/out.txt" | sed 's/^/PASS lines: /'
 
 if command -v hyperfine >/dev/null 2>&1; then
   echo

@@ -37,22 +37,9 @@ set -eu
 build=${1:-build/release}
 crashpoint=$build/harness/crashpoint
 minikv=$build/examples/minikv/minikv
-for bin in "$crashpoint" "$minikv"; do
-  if [ ! -x "$bin" ]; then
-    echo "explore_setup.sh: $bin not found; build it first:" >&2
-    echo "  cmake --build $build --target crashpoint minikv" >&2
-    exit 2
-  fi
-done
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
-case $build_type in
-  Release | RelWithDebInfo) ;;
-  *) echo "explore_setup.sh: warning: build type '$build_type' is not optimised" >&2 ;;
-esac
-if [ ! -x /usr/bin/time ]; then
-  echo "explore_setup.sh: /usr/bin/time not found (apt-get install time)" >&2
-  exit 2
-fi
+. "$(dirname "$0")/bench_checks.sh"
+require_built "$build" "crashpoint minikv" "$crashpoint" "$minikv"
+require_timing "$build"
 crashpoint=$(realpath "$crashpoint")
 minikv=$(realpath "$minikv")
 baseline=${BENCH_BASELINE:-}

@@ -36,22 +36,9 @@ build=${1:-build/release}
 crashpoint=$build/harness/crashpoint
 target=$build/bench/bench_overhead_target
 loop=$build/bench/bench_spawn_loop
-for bin in "$crashpoint" "$target" "$loop"; do
-  if [ ! -x "$bin" ]; then
-    echo "harness_overhead.sh: $bin not found; build it first:" >&2
-    echo "  cmake --build $build --target crashpoint bench_overhead_target bench_spawn_loop" >&2
-    exit 2
-  fi
-done
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt" 2>/dev/null || true)
-case $build_type in
-  Release | RelWithDebInfo) ;;
-  *) echo "harness_overhead.sh: warning: build type '$build_type' is not optimised" >&2 ;;
-esac
-if [ ! -x /usr/bin/time ]; then
-  echo "harness_overhead.sh: /usr/bin/time not found (apt-get install time)" >&2
-  exit 2
-fi
+. "$(dirname "$0")/bench_checks.sh"
+require_built "$build" "crashpoint bench_overhead_target bench_spawn_loop" "$crashpoint" "$target" "$loop"
+require_timing "$build"
 crashpoint=$(realpath "$crashpoint")
 target=$(realpath "$target")
 loop=$(realpath "$loop")

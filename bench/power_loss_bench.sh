@@ -32,7 +32,7 @@
 set -eu
 
 build=${1:-build/release}
-record=$build/harness/src/recorder/crashpoint-record
+record=$build/harness/crashpoint-record
 if [ ! -x "$record" ]; then
   echo "power_loss_bench.sh: $record not found; build it first:" >&2
   echo "  cmake --build $build --target crashpoint-record" >&2

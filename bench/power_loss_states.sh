@@ -23,13 +23,8 @@ set -eu
 build=${1:-build/release}
 crashpoint=$build/harness/crashpoint
 minikv=$build/examples/minikv/minikv
-for bin in "$crashpoint" "$build/harness/crashpoint-record" "$minikv"; do
-  if [ ! -x "$bin" ]; then
-    echo "power_loss_states.sh: $bin not found; build it first:" >&2
-    echo "  cmake --build $build --target crashpoint crashpoint-record minikv" >&2
-    exit 2
-  fi
-done
+. "$(dirname "$0")/bench_checks.sh"
+require_built "$build" "crashpoint crashpoint-record minikv" "$crashpoint" "$build/harness/crashpoint-record" "$minikv"
 reps=${BENCH_REPS:-3}
 jobs=${BENCH_JOBS:-2}
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -35,15 +35,10 @@
 set -eu
 
 build=${1:-build/release}
-record=$build/harness/src/recorder/crashpoint-record
+record=$build/harness/crashpoint-record
 target=$build/bench/bench_recorder_target
-for bin in "$record" "$target"; do
-  if [ ! -x "$bin" ]; then
-    echo "recorder_bench.sh: $bin not found; build it first:" >&2
-    echo "  cmake --build $build --target crashpoint-record bench_recorder_target" >&2
-    exit 2
-  fi
-done
+. "$(dirname "$0")/bench_checks.sh"
+require_built "$build" "crashpoint-record bench_recorder_target" "$record" "$target"
 reps=${BENCH_REPS:-5}
 n=${BENCH_N:-100000}
 pin=""

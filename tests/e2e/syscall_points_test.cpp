@@ -69,22 +69,13 @@ TEST_CASE("syscall points: a point the command never reaches fails and says what
 TEST_CASE("syscall points: a failed call the command then ignores is a wrong end, not a pass") {
   e2e_suite s(store_suite());
   // mv reports the failed rename, but the shell still exits 0.
-  s.add("ignores.toml", R"toml(checkpoints = ["sys:rename@1=error(EIO)"]
-[setup]
-steps = [["sh", "-c", "echo a > f"]]
-[crash]
-command = ["sh", "-c", "mv f g; exit 0"]
-[[recover]]
-command = ["true"]
-)toml");
-  s.add("reports.toml", R"toml(checkpoints = ["sys:rename@1=error(EIO)"]
-[setup]
-steps = [["sh", "-c", "echo a > f"]]
-[crash]
-command = ["mv", "f", "g"]
-[[recover]]
-command = ["test", "-f", "f"]
-)toml");
+  // The rename of f to g fails; recovery runs `recover` (a TOML array).
+  const auto failing_rename = [](const std::string& crash, const std::string& recover) {
+    return "checkpoints = [\"sys:rename@1=error(EIO)\"]\n[setup]\nsteps = [[\"sh\", \"-c\", \"echo a > f\"]]\n"
+           "[crash]\ncommand = " + crash + "\n[[recover]]\ncommand = " + recover + "\n";
+  };
+  s.add("ignores.toml", failing_rename(R"(["sh", "-c", "mv f g; exit 0"])", R"(["true"])"));
+  s.add("reports.toml", failing_rename(R"(["mv", "f", "g"])", R"(["test", "-f", "f"])"));
   const auto r = s.run();
   INFO(shown(r));
   CHECK(exited_with(r, 1));

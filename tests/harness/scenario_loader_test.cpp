@@ -409,7 +409,8 @@ TEST_CASE("loader: an unknown key far from any allowed key lists the allowed key
   load_result r = load_one(tree, minimal + "verbose = true\n");
   require_one_error(
       r, tree / "s.toml", 4, 1,
-      "unknown key `verbose` in [crash] (expected one of: `command`, `expect`, `status`)");
+      "unknown key `verbose` in [crash] (expected one of: `command`, `expect`, `status`, `model`, "
+      "`crash_states`, `corrupt`, `seed`)");
 }
 
 TEST_CASE("loader: an unknown top-level key suggests the closest one") {

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "power_loss/history.hpp"
+
 namespace crashpoint::power_loss {
 
 std::string crash_state::id() const {

@@ -28,9 +28,10 @@
 #include <string_view>
 #include <vector>
 
-#include "power_loss/history.hpp"
 
 namespace crashpoint::power_loss {
+
+struct history;  // history.hpp
 
 inline constexpr std::uint64_t sector_size = 512;
 

@@ -53,23 +53,7 @@ void zero_range(int fd, std::uint64_t offset, std::uint64_t length) {
 
 std::uint64_t copy_preimage(int from, int to) {
   const std::uint64_t size = file_size(from);
-  if (::ioctl(to, FICLONE, from) == 0) return size;
-  off_t in = 0, out = 0;
-  std::uint64_t left = size;
-  while (left > 0) {
-    const ssize_t n = ::copy_file_range(from, &in, to, &out, left, 0);
-    if (n <= 0) break;
-    left -= static_cast<std::uint64_t>(n);
-  }
-  std::string buf(max_chunk, '\0');
-  while (left > 0) {
-    const ssize_t n = ::pread(from, buf.data(), std::min<std::uint64_t>(left, buf.size()), in);
-    if (n <= 0) fail("reading a pre-image", n < 0 ? errno : EIO);
-    write_at(to, std::string_view(buf.data(), static_cast<std::size_t>(n)), static_cast<std::uint64_t>(out));
-    in += n;
-    out += n;
-    left -= static_cast<std::uint64_t>(n);
-  }
+  if (rec::copy_contents(from, to, size) == "unreadable") fail("reading a pre-image", EIO);
   return size;
 }
 

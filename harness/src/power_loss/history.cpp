@@ -21,6 +21,7 @@ namespace {
 using rec::call_kind;
 using rec::io_op;
 using rec::outcome;
+using rec::c_quoted;
 
 constexpr std::uint64_t o_dsync = O_DSYNC;      // O_SYNC includes this bit
 constexpr std::uint64_t rwf_dsync = 0x2, rwf_sync = 0x4;
@@ -28,21 +29,6 @@ constexpr std::uint64_t rename_exchange = 0x2, rename_whiteout = 0x4;
 
 bool inside(const std::string& path) { return !path.empty() && path.front() != '/'; }
 
-std::string quoted(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20 || byte >= 0x7f) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out += c;
-    }
-  }
-  return out + '"';
-}
 
 bool took_effect(const io_op& op) {
   if (op.how == outcome::unfinished) return true;
@@ -62,7 +48,7 @@ std::string range_text(const io_op& op, std::uint64_t length) {
 
 std::string data_text(const history_op& h) {
   const io_op& op = h.op;
-  const std::string file = quoted(op.path);
+  const std::string file = c_quoted(op.path);
   switch (op.kind) {
     case call_kind::open: return fmt::format("open({}, O_TRUNC)", file);
     case call_kind::truncate: return fmt::format("truncate({}, {})", file, op.length.value_or(0));
@@ -75,14 +61,14 @@ std::string data_text(const history_op& h) {
 std::string entry_text(const history_op& h) {
   const io_op& op = h.op;
   switch (h.action) {
-    case entry_action::create: return fmt::format("create({})", quoted(op.path));
-    case entry_action::mkdir: return fmt::format("mkdir({})", quoted(op.path));
-    case entry_action::symlink: return fmt::format("symlink({} -> {})", quoted(op.path), quoted(op.path2));
-    case entry_action::link: return fmt::format("link({} -> {})", quoted(op.path), quoted(op.path2));
-    case entry_action::unlink: return fmt::format("unlink({})", quoted(op.path));
-    case entry_action::rmdir: return fmt::format("rmdir({})", quoted(op.path));
-    case entry_action::rename: return fmt::format("rename({} -> {})", quoted(op.path), quoted(op.path2));
-    case entry_action::exchange: return fmt::format("rename({} <-> {})", quoted(op.path), quoted(op.path2));
+    case entry_action::create: return fmt::format("create({})", c_quoted(op.path));
+    case entry_action::mkdir: return fmt::format("mkdir({})", c_quoted(op.path));
+    case entry_action::symlink: return fmt::format("symlink({} -> {})", c_quoted(op.path), c_quoted(op.path2));
+    case entry_action::link: return fmt::format("link({} -> {})", c_quoted(op.path), c_quoted(op.path2));
+    case entry_action::unlink: return fmt::format("unlink({})", c_quoted(op.path));
+    case entry_action::rmdir: return fmt::format("rmdir({})", c_quoted(op.path));
+    case entry_action::rename: return fmt::format("rename({} -> {})", c_quoted(op.path), c_quoted(op.path2));
+    case entry_action::exchange: return fmt::format("rename({} <-> {})", c_quoted(op.path), c_quoted(op.path2));
     case entry_action::none: break;
   }
   return rec::describe(op);
@@ -280,7 +266,7 @@ bool history_op::is_write() const {
 
 void check_inside(const std::string& path, const rec::io_op& op) {
   const auto refuse = [&](const char* why) {
-    unusable(op, fmt::format("the path {} {}: refusing a log that names a path outside the root", quoted(path), why));
+    unusable(op, fmt::format("the path {} {}: refusing a log that names a path outside the root", c_quoted(path), why));
   };
   if (path.empty()) refuse("is empty");
   if (path.front() == '/') refuse("is absolute");

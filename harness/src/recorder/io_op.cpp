@@ -9,11 +9,7 @@
 
 namespace crashpoint::recorder {
 
-namespace {
-
-// A C string literal, as strace prints one: quotes, backslash escapes, \xNN
-// for bytes that are not printable ASCII.
-std::string quoted(std::string_view text) {
+std::string c_quoted(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
@@ -33,9 +29,11 @@ std::string quoted(std::string_view text) {
   return out + '"';
 }
 
+namespace {
+
 // The file a call acts on: its path when known, else the descriptor.
 std::string file_of(const io_op& op) {
-  if (!op.path.empty()) return quoted(op.path);
+  if (!op.path.empty()) return c_quoted(op.path);
   if (op.fd >= 0) return std::to_string(op.fd);
   return "?";
 }
@@ -71,7 +69,7 @@ std::string describe(const io_op& op) {
     case call_kind::rename:
     case call_kind::link:
     case call_kind::symlink:
-      return fmt::format("{}({})", call, with_flags(quoted(op.path) + ", " + quoted(op.path2), op));
+      return fmt::format("{}({})", call, with_flags(c_quoted(op.path) + ", " + c_quoted(op.path2), op));
     case call_kind::mkdir:
       return fmt::format("{}({}{})", call, file_of(op), op.mode ? ", " + mode_text(*op.mode) : "");
     case call_kind::unlink:
@@ -81,7 +79,7 @@ std::string describe(const io_op& op) {
     case call_kind::sendfile:
     case call_kind::splice: {
       std::string args = file_of(op) + ", " + byte_range(op);
-      if (!op.path2.empty()) args += " from " + quoted(op.path2);
+      if (!op.path2.empty()) args += " from " + c_quoted(op.path2);
       return fmt::format("{}({})", call, with_flags(std::move(args), op));
     }
     case call_kind::sync:

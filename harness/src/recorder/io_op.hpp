@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "recorder/calls.hpp"
@@ -57,6 +58,9 @@ struct io_op {
 };
 
 // The call as a user reads it: write("wal.log", 4096 bytes at 8192).
+// A C string literal, as strace prints one: quotes, backslash escapes, \xNN
+// for bytes that are not printable ASCII: c_quoted("a\"b") == R"("a\"b")".
+std::string c_quoted(std::string_view text);
 std::string describe(const io_op& op);
 // What it returned: "= 4096", "= -1 EIO", "= -1 EIO (injected)", "unfinished", "not executed".
 std::string result_text(const io_op& op);

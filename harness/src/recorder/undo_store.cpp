@@ -51,8 +51,9 @@ std::string mode_string(mode_t mode) { return fmt::format("\"{:04o}\"", mode & 0
 
 bool inside(const std::string& path) { return !path.empty() && path.front() != '/' && path != "."; }
 
-// Copies all of `from` into the new file `to`: a reflink when the file
-// system shares blocks, else copy_file_range, else read and write.
+
+}  // namespace
+
 std::string copy_contents(int from, int to, std::uint64_t size) {
   if (::ioctl(to, FICLONE, from) == 0) return "reflink";
   off_t in = 0, out = 0;
@@ -75,8 +76,6 @@ std::string copy_contents(int from, int to, std::uint64_t size) {
   }
   return left == 0 ? "copy" : "unreadable";
 }
-
-}  // namespace
 
 std::string preimage_name(file_id id) { return fmt::format("{}-{}", id.dev, id.ino); }
 

@@ -57,6 +57,11 @@ struct file_id {
   std::uint64_t dev = 0, ino = 0;
   auto operator<=>(const file_id&) const = default;
 };
+// Copies the first `size` bytes of `from` into the new, empty file `to`: a
+// reflink when the file system shares blocks, else copy_file_range, else
+// read and write. Returns "reflink", "copy", or "unreadable" (a short copy).
+std::string copy_contents(int from, int to, std::uint64_t size);
+
 std::string preimage_name(file_id id);  // "DEV-INO"
 
 // What a name was bound to.

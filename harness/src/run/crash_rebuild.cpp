@@ -6,7 +6,7 @@
 #include "power_loss/crash_state.hpp"
 #include "power_loss/history.hpp"
 #include "power_loss/rebuild.hpp"
-#include "run/syscall_crash.hpp"
+#include "run/recorder_files.hpp"
 
 namespace crashpoint::harness {
 namespace {
@@ -33,9 +33,6 @@ power_loss::crash_state state_of(const crash_step& crash, const std::string& sta
 }
 
 }  // namespace
-
-fs::path recorder_payloads(const run_dirs& dirs) { return dirs.dir / "io-payloads"; }
-fs::path recorder_undo(const run_dirs& dirs) { return dirs.dir / "io-undo"; }
 
 crash_rebuild rebuild_after_crash(const run_dirs& dirs, const crash_step& crash, const std::string& state,
                                   const rebuild_settings& settings) {

@@ -29,9 +29,6 @@
 
 namespace crashpoint::harness {
 
-fs::path recorder_payloads(const run_dirs& dirs);
-fs::path recorder_undo(const run_dirs& dirs);
-
 struct crash_rebuild {
   std::string state;                      // the state built: "clean", "prefix:3", "torn:2", "crashed"
   std::vector<std::string> lost;          // what it dropped, one line per op (or run of writes)

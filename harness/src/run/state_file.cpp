@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // state_file.cpp: JSON for exit statuses, steps and the state file.
 #include "run/state_file.hpp"
-#include "run/syscall_crash.hpp"
+#include "run/recorder_files.hpp"
 
 #include <fstream>
 

@@ -8,7 +8,6 @@
 #include <system_error>
 
 #include "recorder/log_reader.hpp"
-#include "run/crash_rebuild.hpp"
 #include "recorder/point.hpp"
 #include "recorder/recorder.hpp"
 #include "recorder/result_file.hpp"
@@ -94,9 +93,6 @@ fs::path find_recorder() {
   throw recorder_missing("syscall crash points need crashpoint-record, which is not in " + list +
                          " (set CRASHPOINT_RECORD to its path)");
 }
-
-fs::path recorder_log(const run_dirs& dirs) { return dirs.dir / "io-log.jsonl"; }
-fs::path recorder_result(const run_dirs& dirs) { return dirs.dir / "recorder-result.json"; }
 
 std::vector<std::string> recorded_argv(const fs::path& recorder, const run_dirs& dirs, const std::string& point,
                                        const std::vector<std::string>& argv, bool history) {

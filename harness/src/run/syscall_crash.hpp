@@ -24,6 +24,7 @@
 
 #include "process/process.hpp"
 #include "run/crash_check.hpp"
+#include "run/recorder_files.hpp"
 #include "run/trace_file.hpp"
 #include "scenario/scenario.hpp"
 #include "workdir/workdir.hpp"
@@ -37,10 +38,6 @@ struct recorder_missing : std::runtime_error {
 // crashpoint-record: $CRASHPOINT_RECORD, else beside the running executable,
 // else where the package installs it, else where this build made it.
 fs::path find_recorder();
-
-// Where a run keeps what the recorder wrote: beside the workdir, never in it.
-fs::path recorder_log(const run_dirs& dirs);
-fs::path recorder_result(const run_dirs& dirs);
 
 // The crashpoint-record command line that runs `argv` with `point` armed
 // ("" for none: discovery, or an embedded checkpoint), modelling only the
