@@ -108,8 +108,8 @@ long armed_count_from_env() {
 std::string spread_name(long i) {
   static const char* const components[] = {"wal",     "index",   "manifest",   "snapshot",
                                            "journal", "mapping", "blob_store", "compaction"};
-  static const char* const steps[] = {"after_append",   "before_fsync", "after_rename",
-                                      "before_commit",  "mid_write",    "after_truncate"};
+  static const char* const steps[] = {"after_append",  "before_fsync", "after_rename",
+                                      "before_commit", "mid_write",    "after_truncate"};
   const auto u = static_cast<std::size_t>(i);
   return std::string(components[u % 8]) + "_" + steps[(u / 8) % 6] + "_" + std::to_string(i);
 }

@@ -44,7 +44,9 @@ double now_ns() {
 double cpu_ns() {
   rusage u{};
   ::getrusage(RUSAGE_SELF, &u);
-  const auto ns = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) * 1e9 + static_cast<double>(tv.tv_usec) * 1e3; };
+  const auto ns = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) * 1e9 + static_cast<double>(tv.tv_usec) * 1e3;
+  };
   return ns(u.ru_utime) + ns(u.ru_stime);
 }
 

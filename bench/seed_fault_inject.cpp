@@ -27,8 +27,8 @@ std::optional<std::vector<std::string>> parse_env() {
 }
 
 void panic_at(std::string_view name) {
-  const std::string line = std::string(env_var) + ": crashing at checkpoint `" +
-                           std::string(name) + "` (intentional)\n";
+  const std::string line =
+      std::string(env_var) + ": crashing at checkpoint `" + std::string(name) + "` (intentional)\n";
   (void)!::write(STDERR_FILENO, line.data(), line.size());
   std::abort();
 }

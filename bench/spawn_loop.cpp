@@ -86,9 +86,12 @@ int main(int argc, char** argv) {
   int runs = 300;
   int opt;
   while ((opt = getopt(argc, argv, "j:n:")) != -1) {
-    if (opt == 'j') jobs = static_cast<unsigned>(std::atoi(optarg));
-    else if (opt == 'n') runs = std::atoi(optarg);
-    else return 2;
+    if (opt == 'j')
+      jobs = static_cast<unsigned>(std::atoi(optarg));
+    else if (opt == 'n')
+      runs = std::atoi(optarg);
+    else
+      return 2;
   }
   if (optind + 1 != argc || jobs == 0 || runs < 0) {
     std::fprintf(stderr, "usage: bench_spawn_loop [-j N] [-n RUNS] TARGET\n");

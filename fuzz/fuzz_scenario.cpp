@@ -140,8 +140,7 @@ bool holds_toml_unreachable(std::string_view text) {
     const std::size_t extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
     if (extra == 0 || i + extra >= text.size()) continue;
     char32_t c = lead & (0x3F >> extra);
-    for (std::size_t k = 1; k <= extra; ++k)
-      c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    for (std::size_t k = 1; k <= extra; ++k) c = (c << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
     if (hits_toml_unreachable(c)) return true;
   }
   return false;

@@ -29,8 +29,7 @@ std::vector<fs::path> inputs_of(const fs::path& arg) {
   if (fs::is_directory(arg)) {
     for (const auto& e : fs::recursive_directory_iterator(arg)) {
       const std::string name = e.path().filename().string();
-      if (e.is_regular_file() && name != "README.md" && name.front() != '.')
-        out.push_back(e.path());
+      if (e.is_regular_file() && name != "README.md" && name.front() != '.') out.push_back(e.path());
     }
     std::sort(out.begin(), out.end());
   } else if (fs::exists(arg)) {
@@ -54,8 +53,7 @@ int main(int argc, char** argv) {
     }
     for (const fs::path& input : inputs_of(argv[i])) {
       std::ifstream in(input, std::ios::binary);
-      const std::string bytes((std::istreambuf_iterator<char>(in)),
-                              std::istreambuf_iterator<char>());
+      const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       std::printf("replaying %s (%zu bytes)\n", input.c_str(), bytes.size());
       std::fflush(stdout);
       LLVMFuzzerTestOneInput(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());

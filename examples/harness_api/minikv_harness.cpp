@@ -42,8 +42,10 @@ void check_acknowledged_puts(crashpoint::assertion_context& ctx) {
   if (ec) return ctx.fail("cannot open the store: " + ec.message());
   for (const auto& [key, value] : acknowledged_state(ctx)) {
     const std::string* found = db.find(key);
-    if (found == nullptr) ctx.fail("acknowledged key `" + key + "` is missing");
-    else if (*found != value) ctx.fail("key `" + key + "` is `" + *found + "`, expected `" + value + "`");
+    if (found == nullptr)
+      ctx.fail("acknowledged key `" + key + "` is missing");
+    else if (*found != value)
+      ctx.fail("key `" + key + "` is `" + *found + "`, expected `" + value + "`");
   }
 }
 

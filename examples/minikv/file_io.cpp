@@ -22,8 +22,7 @@ file_descriptor::~file_descriptor() {
   }
 }
 
-file_descriptor::file_descriptor(file_descriptor&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)) {}
+file_descriptor::file_descriptor(file_descriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
 
 file_descriptor& file_descriptor::operator=(file_descriptor&& other) noexcept {
   if (this != &other) {

@@ -35,8 +35,7 @@ class file_descriptor {
 };
 
 // open(2) with O_CLOEXEC added; new files get mode 0644.
-[[nodiscard]] std::error_code open_file(const std::filesystem::path& file, int flags,
-                                        file_descriptor& out);
+[[nodiscard]] std::error_code open_file(const std::filesystem::path& file, int flags, file_descriptor& out);
 
 // The whole content of an open file, read from offset 0.
 [[nodiscard]] std::error_code read_all(int fd, std::string& out);

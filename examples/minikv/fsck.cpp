@@ -14,9 +14,7 @@ namespace minikv {
 namespace {
 
 // The name of a data file as fsck reports it, relative to the store's root.
-std::string shown(std::string_view name) {
-  return std::string(layout::data_dir) + "/" + std::string(name);
-}
+std::string shown(std::string_view name) { return std::string(layout::data_dir) + "/" + std::string(name); }
 
 // Reads a data file into `bytes`; false when it is missing or unreadable (the
 // latter is a problem).
@@ -45,8 +43,8 @@ void check_log(const std::filesystem::path& dir, std::vector<std::string>& probl
     const decoded_records decoded = decode_records(bytes);
     if (!decoded.problem.empty()) {
       const std::size_t tail = bytes.size() - decoded.valid_bytes;
-      problems.push_back(shown(layout::log) + ": " + decoded.problem +
-                         "; recovery would cut the last " + std::to_string(tail) + " bytes");
+      problems.push_back(shown(layout::log) + ": " + decoded.problem + "; recovery would cut the last " +
+                         std::to_string(tail) + " bytes");
     }
   }
 }

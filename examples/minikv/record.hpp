@@ -54,8 +54,7 @@ struct decoded_records {
 // Decodes a sequence of records. Never fails: damage ends the sequence, and
 // `problem` names the offset and what was wrong there. Offsets count from
 // `file_offset`, where `bytes` starts in its file.
-[[nodiscard]] decoded_records decode_records(std::string_view bytes,
-                                             std::size_t file_offset = 0);
+[[nodiscard]] decoded_records decode_records(std::string_view bytes, std::size_t file_offset = 0);
 
 }  // namespace minikv
 

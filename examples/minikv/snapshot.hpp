@@ -35,8 +35,7 @@ using table = std::map<std::string, std::string, std::less<>>;
 
 // Writes `entries` to `file`, created or replaced, and fsyncs it. Putting the
 // file in place is the caller's job.
-[[nodiscard]] std::error_code write_snapshot_file(const std::filesystem::path& file,
-                                                  const table& entries);
+[[nodiscard]] std::error_code write_snapshot_file(const std::filesystem::path& file, const table& entries);
 
 }  // namespace minikv
 

@@ -15,8 +15,7 @@ namespace minikv {
 namespace {
 
 bool valid_key(std::string_view key) {
-  return !key.empty() && key.size() <= max_key_size &&
-         key.find_first_of("=\n") == std::string_view::npos;
+  return !key.empty() && key.size() <= max_key_size && key.find_first_of("=\n") == std::string_view::npos;
 }
 
 }  // namespace
@@ -203,8 +202,7 @@ std::error_code store::install_snapshot(const std::filesystem::path& tmp) {
   return sync_directory(data_dir_);
 }
 
-std::error_code store::abandon_compaction(const std::filesystem::path& tmp,
-                                          std::error_code cause) {
+std::error_code store::abandon_compaction(const std::filesystem::path& tmp, std::error_code cause) {
   // Why here: compaction failed before its commit point, so the old snapshot
   // and the log still hold the state and removing the temporary is the whole
   // roll-back. A crash here leaves the temporary for the next start-up.

@@ -56,10 +56,10 @@ inline bool is_temporary(std::string_view file_name) {
 
 // What recovery found and repaired when the store was opened.
 struct recovery_report {
-  std::size_t snapshot_entries = 0;  // keys loaded from the snapshot
-  std::size_t log_records = 0;       // records replayed from the log
-  std::uint64_t cut_bytes = 0;       // torn or damaged log tail cut off
-  std::string cut_reason;            // what was wrong with that tail
+  std::size_t snapshot_entries = 0;              // keys loaded from the snapshot
+  std::size_t log_records = 0;                   // records replayed from the log
+  std::uint64_t cut_bytes = 0;                   // torn or damaged log tail cut off
+  std::string cut_reason;                        // what was wrong with that tail
   std::vector<std::string> removed_temporaries;  // leftover file names
 };
 
@@ -96,8 +96,7 @@ class store {
   [[nodiscard]] std::error_code replay_log();
   [[nodiscard]] std::error_code remove_temporaries();
   [[nodiscard]] std::error_code install_snapshot(const std::filesystem::path& tmp);
-  [[nodiscard]] std::error_code abandon_compaction(const std::filesystem::path& tmp,
-                                                   std::error_code cause);
+  [[nodiscard]] std::error_code abandon_compaction(const std::filesystem::path& tmp, std::error_code cause);
   void apply(const record& r);
 
   std::filesystem::path data_dir_;

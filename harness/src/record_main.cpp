@@ -42,8 +42,10 @@ std::string check_output(const char* flag, const fs::path& path) {
   if (path.empty()) return {};
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return fmt::format("{} {}: no such directory {}", flag, path.string(), dir.string());
-  if (::access(dir.c_str(), W_OK) != 0) return fmt::format("{} {}: cannot write in {}", flag, path.string(), dir.string());
+  if (!fs::is_directory(dir, ec))
+    return fmt::format("{} {}: no such directory {}", flag, path.string(), dir.string());
+  if (::access(dir.c_str(), W_OK) != 0)
+    return fmt::format("{} {}: cannot write in {}", flag, path.string(), dir.string());
   return {};
 }
 
@@ -52,7 +54,8 @@ std::string check_undo_dir(const fs::path& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec)) return fmt::format("--undo {}: not a directory", dir.string());
-    if (!fs::is_empty(dir, ec)) return fmt::format("--undo {}: not empty (give a new or empty directory)", dir.string());
+    if (!fs::is_empty(dir, ec))
+      return fmt::format("--undo {}: not empty (give a new or empty directory)", dir.string());
     if (::access(dir.c_str(), W_OK) != 0) return fmt::format("--undo {}: cannot write in it", dir.string());
     return {};
   }
@@ -87,29 +90,37 @@ std::string check_undo_dir(const fs::path& dir) {
 // recorder with std::terminate's message, as it should: nothing ran yet.
 int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   // Not a recording: applying a power-loss crash state to a recorded workdir.
-  if (crashpoint::power_loss::wants_rebuild(argc, argv)) return crashpoint::power_loss::rebuild_command(argc, argv);
+  if (crashpoint::power_loss::wants_rebuild(argc, argv))
+    return crashpoint::power_loss::rebuild_command(argc, argv);
   CLI::App app{"Runs COMMAND and records the file-system calls it and its descendants make under --root."};
   app.name("crashpoint-record");
   std::string root = ".", log, result, payloads, undo, point_text;
-  app.add_option("--root", root, "Model only files under DIR (default: the current directory)")->option_text("DIR");
+  app.add_option("--root", root, "Model only files under DIR (default: the current directory)")
+      ->option_text("DIR");
   app.add_option("--log", log, "Write the I/O log (JSON Lines) to FILE")->option_text("FILE");
-  app.add_option("--result", result, "Write the JSON summary to FILE once everything has ended (keep it outside --root)")
+  app.add_option("--result", result,
+                 "Write the JSON summary to FILE once everything has ended (keep it outside --root)")
       ->option_text("FILE");
-  app.add_option("--payloads", payloads, "Also keep the bytes of every modelled write in FILE")->option_text("FILE");
+  app.add_option("--payloads", payloads, "Also keep the bytes of every modelled write in FILE")
+      ->option_text("FILE");
   app.add_option("--undo", undo,
-                 "Keep, in DIR (missing or empty, outside --root), each file's bytes before the command first changes "
+                 "Keep, in DIR (missing or empty, outside --root), each file's bytes before the command "
+                 "first changes "
                  "it, and what each name it changes was: what rebuilding a power-loss state needs")
       ->option_text("DIR");
-  app.add_option("--point", point_text,
-                 "Crash or fail at one modelled call: sys:CALL@HIT (SIGKILL before it), sys:CALL@HIT+ (after it), "
-                 "sys:CALL@HIT=error(EIO) (fail it); CALL may be *")
+  app.add_option(
+         "--point", point_text,
+         "Crash or fail at one modelled call: sys:CALL@HIT (SIGKILL before it), sys:CALL@HIT+ (after it), "
+         "sys:CALL@HIT=error(EIO) (fail it); CALL may be *")
       ->option_text("SPEC");
   app.prefix_command();
   app.footer(
       "Exit status: COMMAND's own (its exit code, or the same signal), or 2 for a usage error, 125 when the\n"
-      "recorder failed, 126 when COMMAND could not be executed, 127 when it was not found. Only the --result\n"
+      "recorder failed, 126 when COMMAND could not be executed, 127 when it was not found. Only the "
+      "--result\n"
       "file tells these apart from COMMAND's own codes. See docs/recorder.md.\n"
-      "crashpoint-record --rebuild --help: rebuilding a power-loss crash state from a recording (docs/power-loss.md).");
+      "crashpoint-record --rebuild --help: rebuilding a power-loss crash state from a recording "
+      "(docs/power-loss.md).");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -122,14 +133,16 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   rec::record_options o;
   o.command = app.remaining();
   if (!o.command.empty() && o.command.front() == "--") o.command.erase(o.command.begin());
-  if (o.command.empty()) return usage_error("no command given: crashpoint-record [OPTIONS] -- COMMAND [ARGS...]");
+  if (o.command.empty())
+    return usage_error("no command given: crashpoint-record [OPTIONS] -- COMMAND [ARGS...]");
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return usage_error(fmt::format("--root {}: no such directory", root));
   o.root = root;
   o.log = log;
   o.result = result;
   o.payloads = payloads;
-  for (const auto& [flag, path] : {std::pair{"--log", o.log}, {"--result", o.result}, {"--payloads", o.payloads}}) {
+  for (const auto& [flag, path] :
+       {std::pair{"--log", o.log}, {"--result", o.result}, {"--payloads", o.payloads}}) {
     if (std::string problem = check_output(flag, path); !problem.empty()) return usage_error(problem);
   }
   if (!undo.empty()) {
@@ -138,7 +151,9 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   }
   if (!point_text.empty()) {
     const rec::parsed_point p = rec::parse_point(point_text);
-    if (!p) return usage_error(fmt::format("--point {}: column {}: {}", point_text, p.error.column, p.error.message));
+    if (!p)
+      return usage_error(
+          fmt::format("--point {}: column {}: {}", point_text, p.error.column, p.error.message));
     o.at = p.value;
   }
 

@@ -10,9 +10,7 @@ namespace {
 
 // The table hashes every byte: names that share their length, first and last
 // 8 bytes pass the Bloom filter together, and must still not share a probe chain.
-std::uint64_t table_hash(std::string_view name) noexcept {
-  return std::hash<std::string_view>{}(name);
-}
+std::uint64_t table_hash(std::string_view name) noexcept { return std::hash<std::string_view>{}(name); }
 
 }  // namespace
 

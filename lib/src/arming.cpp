@@ -35,9 +35,7 @@ std::optional<std::string_view> call_argument(std::string_view s, std::string_vi
   return s.substr(word.size() + 1, s.size() - word.size() - 2);
 }
 
-bool valid_name_char(char c) {
-  return c > ' ' && c < 127 && c != ',' && c != '@' && c != '=';
-}
+bool valid_name_char(char c) { return c > ' ' && c < 127 && c != ',' && c != '@' && c != '='; }
 
 // Returns the problem with `name`, or an empty string.
 std::string check_name(std::string_view name) {

@@ -67,33 +67,23 @@ std::optional<action> evaluate(point_kind kind, std::string_view name) {
 }
 
 [[noreturn]] void crash(const config& cfg, std::string_view name, const action& act) {
-  std::string line = cfg.env_var + ": crashing at checkpoint `" + std::string(name) +
-                     "` (intentional)\n";
+  std::string line = cfg.env_var + ": crashing at checkpoint `" + std::string(name) + "` (intentional)\n";
   write_all(STDERR_FILENO, line);  // one write(2): the line survives whatever follows
   switch (act.kind) {
-    case action_kind::kill:
-      ::kill(::getpid(), SIGKILL);
-      break;
-    case action_kind::exit:
-      ::_exit(act.exit_code);
-    case action_kind::throw_:
-      line.pop_back();
-      throw injected_crash(std::string(name), std::move(line));
-    default:
-      break;
+    case action_kind::kill: ::kill(::getpid(), SIGKILL); break;
+    case action_kind::exit: ::_exit(act.exit_code);
+    case action_kind::throw_: line.pop_back(); throw injected_crash(std::string(name), std::move(line));
+    default: break;
   }
   std::abort();
 }
 
-void pause_for(const action& act) {
-  std::this_thread::sleep_for(std::chrono::milliseconds(act.sleep_ms));
-}
+void pause_for(const action& act) { std::this_thread::sleep_for(std::chrono::milliseconds(act.sleep_ms)); }
 
 // While only the variable arms names, nearly every call is for another name:
 // the Bloom filter answers those without a call or a stack frame.
 bool surely_passes(std::string_view name) noexcept {
-  return g_mode.load(std::memory_order_acquire) == mode_env_only &&
-         !g_config->armed.may_contain(name);
+  return g_mode.load(std::memory_order_acquire) == mode_env_only && !g_config->armed.may_contain(name);
 }
 
 // The rest of panic_slow, kept out of line so that its stack frame is not

@@ -25,8 +25,7 @@ void add_entry(std::vector<scoped_points::rule>& rules, std::string_view text) {
   arming_list list = parse_arming(text);
   if (!list.errors.empty()) {
     const arming_error& e = list.errors.front();
-    throw std::invalid_argument("crashpoint::scoped_points: invalid entry `" + e.entry +
-                                "`: " + e.problem);
+    throw std::invalid_argument("crashpoint::scoped_points: invalid entry `" + e.entry + "`: " + e.problem);
   }
   for (arming_entry& entry : list.entries) {
     auto same = [&](const scoped_points::rule& r) { return r.name == entry.name; };

@@ -38,8 +38,7 @@ class trace_writer {
 
   // Counts a hit of `name` in this process and returns its number (from 1).
   std::uint64_t next_hit(std::string_view name);
-  void record(point_kind kind, std::uint64_t hit, std::string_view outcome,
-              std::string_view name) const;
+  void record(point_kind kind, std::uint64_t hit, std::string_view outcome, std::string_view name) const;
 
  private:
   int fd_ = -1;

@@ -106,43 +106,37 @@ TEST_CASE("bad input: the marker target runs when the scenario is valid") {
 }
 
 TEST_CASE("bad input: malformed TOML is rejected by run too, at its line and column") {
-  CHECK(rejected_file("broken.toml",
-                      "checkpoints = [\"here\"]\n[crash\ncommand = [\"{target}\"]\n") ==
+  CHECK(rejected_file("broken.toml", "checkpoints = [\"here\"]\n[crash\ncommand = [\"{target}\"]\n") ==
         one_error("broken.toml:2:7: error: invalid TOML: Error while parsing table header: "
                   "expected ']', saw '\\n'"));
   CHECK_THAT(rejected_file("dup.toml", passing_scenario("[crash]\nexpect = \"crash\"\n")),
              StartsWith("dup.toml:4:1: error: invalid TOML: "));
-  CHECK_THAT(
-      rejected_file("unterminated.toml", "description = \"no end\ncheckpoints = [\"here\"]\n"),
-      StartsWith("unterminated.toml:1:"));
+  CHECK_THAT(rejected_file("unterminated.toml", "description = \"no end\ncheckpoints = [\"here\"]\n"),
+             StartsWith("unterminated.toml:1:"));
 }
 
 TEST_CASE("bad input: wrong types name the key, the expected type and the type found") {
-  CHECK(
-      rejected_file("types.toml",
-                    "checkpoints = \"here\"\n[crash]\ncommand = \"prog\"\nexpect = 1\n") ==
-      "types.toml:1:15: error: `checkpoints`: expected a non-empty array of strings, or \"auto\", "
-      "got \"here\"\n"
-      "types.toml:3:11: error: `command`: expected a non-empty array of strings like "
-      "[\"{target}\", \"arg\"], got \"prog\"\n"
-      "types.toml:4:10: error: `expect`: expected \"crash\" or \"error\", got integer\n"
-      "crashpoint: 3 errors in the scenario files; nothing was run\n");
+  CHECK(rejected_file("types.toml", "checkpoints = \"here\"\n[crash]\ncommand = \"prog\"\nexpect = 1\n") ==
+        "types.toml:1:15: error: `checkpoints`: expected a non-empty array of strings, or \"auto\", "
+        "got \"here\"\n"
+        "types.toml:3:11: error: `command`: expected a non-empty array of strings like "
+        "[\"{target}\", \"arg\"], got \"prog\"\n"
+        "types.toml:4:10: error: `expect`: expected \"crash\" or \"error\", got integer\n"
+        "crashpoint: 3 errors in the scenario files; nothing was run\n");
 }
 
 TEST_CASE("bad input: unknown keys get a did-you-mean, in scenario and suite files") {
-  CHECK(
-      rejected_file("typo.toml", "checkpoints = [\"here\"]\n[crash]\ncomand = [\"{target}\"]\n") ==
-      "typo.toml:2:1: error: missing `command` in [crash]: expected a non-empty array of "
-      "strings like [\"{target}\", \"arg\"]\n"
-      "typo.toml:3:1: error: unknown key `comand` in [crash] (did you mean `command`?)\n"
-      "crashpoint: 2 errors in the scenario files; nothing was run\n");
+  CHECK(rejected_file("typo.toml", "checkpoints = [\"here\"]\n[crash]\ncomand = [\"{target}\"]\n") ==
+        "typo.toml:2:1: error: missing `command` in [crash]: expected a non-empty array of "
+        "strings like [\"{target}\", \"arg\"]\n"
+        "typo.toml:3:1: error: unknown key `comand` in [crash] (did you mean `command`?)\n"
+        "crashpoint: 2 errors in the scenario files; nothing was run\n");
 
   marker_suite s;
   s.add("crashpoint.toml", suite_toml(s.target_path(), "crash_mesage = \"boom\"\n"));
   s.add("good.toml", passing_scenario());
-  CHECK(rejected(s, {"."}) ==
-        one_error("crashpoint.toml:3:1: error: unknown key `crash_mesage` in [target] "
-                  "(did you mean `crash_message`?)"));
+  CHECK(rejected(s, {"."}) == one_error("crashpoint.toml:3:1: error: unknown key `crash_mesage` in [target] "
+                                        "(did you mean `crash_message`?)"));
 }
 
 TEST_CASE("bad input: a missing fixture folder names the path it looked for") {
@@ -165,10 +159,10 @@ TEST_CASE("bad input: a fixture that holds the temporary folder would copy itsel
       ", where run workdirs are made: each copy would copy itself (a fixture "
       "is a folder of test data, copied into every workdir)";
   const std::string tmp = fs::canonical(s.suite().harness_tmp()).string();
-  CHECK(rejected(s, {"."}) ==
-        "root.toml:5:11: error: `fixture`: / holds " + tmp + why + "\n" +
-            "up.toml:5:11: error: `fixture`: " + fs::canonical(s.root()).string() + " holds " +
-            tmp + why + "\n" + "crashpoint: 2 errors in the scenario files; nothing was run\n");
+  CHECK(rejected(s, {"."}) == "root.toml:5:11: error: `fixture`: / holds " + tmp + why + "\n" +
+                                  "up.toml:5:11: error: `fixture`: " + fs::canonical(s.root()).string() +
+                                  " holds " + tmp + why + "\n" +
+                                  "crashpoint: 2 errors in the scenario files; nothing was run\n");
 }
 
 TEST_CASE("bad input: a fixture's symlinks out of it are copied as links, never followed") {
@@ -305,13 +299,11 @@ TEST_CASE("bad input: invalid UTF-8 is an error at the bad byte, not a crash or 
   // The column counts code points, as toml++ does: `é` is one.
   CHECK(rejected_file("utf8.toml",
                       "checkpoints = [\"here\"]\ndescription = \"\xC3\xA9t\xC3\x28\"\n"
-                      "[crash]\ncommand = [\"{target}\"]\n") ==
-        one_error("utf8.toml:2:18" + bad_utf8));
+                      "[crash]\ncommand = [\"{target}\"]\n") == one_error("utf8.toml:2:18" + bad_utf8));
   CHECK(rejected_file("bytes.toml", std::string("\xFF\xFE\x00\x01", 4)) ==
         one_error("bytes.toml:1:1" + bad_utf8));
   // toml++ alone would name the end of line 3 for a bad byte opening line 4.
-  CHECK(rejected_file("line.toml", passing_scenario("\x80 = 1\n")) ==
-        one_error("line.toml:4:1" + bad_utf8));
+  CHECK(rejected_file("line.toml", passing_scenario("\x80 = 1\n")) == one_error("line.toml:4:1" + bad_utf8));
   CHECK(rejected_file("overlong.toml", passing_scenario("# \xC0\xAF\n")) ==
         one_error("overlong.toml:4:3" + bad_utf8));
   CHECK(rejected_file("surrogate.toml", passing_scenario("description = \"\xED\xA0\x80\"\n")) ==
@@ -332,20 +324,23 @@ TEST_CASE("bad input: a non-ASCII character where TOML expects a key is a clean 
 }
 
 TEST_CASE("bad input: 40,000 levels of dotted keys are an error where they pass 256, not a crash") {
-  const std::string deep = ": error: tables and arrays nested more than 256 levels deep (counting dotted key "
-                           "and header segments): at most 256 levels are read";
+  const std::string deep =
+      ": error: tables and arrays nested more than 256 levels deep (counting dotted key "
+      "and header segments): at most 256 levels are read";
   std::string key = "a", header = "[a";
   for (int i = 1; i < 40'000; ++i) key += ".a";
   for (int i = 1; i < 40'000; ++i) header += ".a";
   // 80 KB, in [crash] (level 1): segment 256 of the key opens level 257.
-  CHECK(rejected_file("dotted.toml", passing_scenario(key + " = 1\n")) == one_error("dotted.toml:4:511" + deep));
-  CHECK(rejected_file("header.toml", passing_scenario(header + "]\n")) == one_error("header.toml:4:514" + deep));
+  CHECK(rejected_file("dotted.toml", passing_scenario(key + " = 1\n")) ==
+        one_error("dotted.toml:4:511" + deep));
+  CHECK(rejected_file("header.toml", passing_scenario(header + "]\n")) ==
+        one_error("header.toml:4:514" + deep));
   std::string tables = "value = ";
   for (int i = 0; i < 300; ++i) tables += "{a = ";
   tables += "1" + std::string(300, '}');
   // In an [[assert]] table (level 2): the 255th `{` opens level 257.
-  CHECK(rejected_file("inline.toml", passing_scenario("[[assert]]\nfile = \"x\"\njson = \"\"\n" + tables + "\n")) ==
-        one_error("inline.toml:7:1279" + deep));
+  CHECK(rejected_file("inline.toml", passing_scenario("[[assert]]\nfile = \"x\"\njson = \"\"\n" + tables +
+                                                      "\n")) == one_error("inline.toml:7:1279" + deep));
 }
 
 TEST_CASE("bad input: a pattern RE2 cannot compile names its place and RE2's reason") {

@@ -50,8 +50,8 @@ class piped_harness {
       ::signal(SIGPIPE, SIG_DFL);  // as a shell starts a pipeline's programs
       const int in_fd = ::open("/dev/null", O_RDONLY);
       const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (in_fd < 0 || err_fd < 0 || ::dup2(in_fd, 0) < 0 || ::dup2(out[1], 1) < 0 ||
-          ::dup2(err_fd, 2) < 0 || ::chdir(cwd.c_str()) != 0) {
+      if (in_fd < 0 || err_fd < 0 || ::dup2(in_fd, 0) < 0 || ::dup2(out[1], 1) < 0 || ::dup2(err_fd, 2) < 0 ||
+          ::chdir(cwd.c_str()) != 0) {
         ::_exit(126);
       }
       ::execve(argv[0], argv.data(), envp.data());

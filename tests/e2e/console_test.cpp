@@ -13,14 +13,15 @@
 #include "suite_builder.hpp"
 
 using namespace crashpoint::test;
-using crashpoint::harness::shell_quote;
 using Catch::Contains;
+using crashpoint::harness::shell_quote;
 
 namespace {
 
 // Passes at store_after_tmp, fails at store_after_rename (the new value survives).
 e2e_suite one_pass_one_fail() {
-  return e2e_suite(store_suite(), {{"old_value.toml", R"(checkpoints = ["store_after_tmp", "store_after_rename"]
+  return e2e_suite(store_suite(),
+                   {{"old_value.toml", R"(checkpoints = ["store_after_tmp", "store_after_rename"]
 [setup]
 steps = [["{target}", "init"], ["{target}", "set", "5"]]
 [crash]
@@ -41,7 +42,8 @@ crashpoint::harness::command_result on_terminal(const e2e_suite& s, const std::v
   for (const std::string& a : args) line += " " + shell_quote(a);
   env.emplace("TMPDIR", s.harness_tmp().string());
   env.emplace("HOME", s.harness_home().string());
-  crashpoint::harness::command_result r = spawn("/usr/bin/script", {"-qec", line, "/dev/null"}, env, s.suite_dir());
+  crashpoint::harness::command_result r =
+      spawn("/usr/bin/script", {"-qec", line, "/dev/null"}, env, s.suite_dir());
   std::string& text = r.out.text;
   for (auto at = text.find("\r\n"); at != std::string::npos; at = text.find("\r\n", at)) text.erase(at, 1);
   return r;
@@ -127,12 +129,14 @@ TEST_CASE("console: the failed runs are listed at the end, each with the command
       shell_quote(crashpoint_exe().string()) + " run --only 'old_value@store_after_rename' .";
   CHECK_THAT(r.out.text, Contains("failed runs, each with the command that reruns it alone:\n"
                                   "  old_value@store_after_rename\n"
-                                  "    " + rerun + "\n"
+                                  "    " +
+                                  rerun +
+                                  "\n"
                                   "1 passed, 1 failed\n"));
   // The command, as printed, reruns that run and nothing else.
-  const auto again = spawn("/bin/sh", {"-c", rerun},
-                           {{"TMPDIR", s.harness_tmp().string()}, {"HOME", s.harness_home().string()}},
-                           s.suite_dir());
+  const auto again =
+      spawn("/bin/sh", {"-c", rerun},
+            {{"TMPDIR", s.harness_tmp().string()}, {"HOME", s.harness_home().string()}}, s.suite_dir());
   INFO(shown(again));
   CHECK(verdicts(again.out.text) == std::vector<std::string>{"FAIL  old_value  store_after_rename"});
   CHECK(last_line(again.out.text) == "0 passed, 1 failed");
@@ -142,8 +146,7 @@ TEST_CASE("console: the rerun command repeats --target and --timeout, and quotes
   e2e_suite s(store_suite());
   s.add("it's here/crashpoint.toml", suite_toml("build/no-such-program"));
   s.add("it's here/a.toml", store_scenario("not_in_the_code"));
-  const auto r =
-      s.crashpoint({"run", "--target", store_exe().string(), "--timeout", "20s", "it's here"});
+  const auto r = s.crashpoint({"run", "--target", store_exe().string(), "--timeout", "20s", "it's here"});
   INFO(shown(r));
   CHECK(exited_with(r, 1));
   CHECK_THAT(r.out.text, Contains("    " + shell_quote(crashpoint_exe().string()) +
@@ -167,16 +170,17 @@ TEST_CASE("console: -j defaults to the CPUs the process may run on, not the mach
     return R"(checkpoints = ["store_after_tmp"]
 timeout = "500ms"
 [setup]
-steps = [["sh", "-c", ")" + step + " '" + fifo.string() + R"('"], ["{target}", "init"]]
+steps = [["sh", "-c", ")" +
+           step + " '" + fifo.string() + R"('"], ["{target}", "init"]]
 [crash]
 command = ["{target}", "set", "7"]
 )";
   };
   s.add("a.toml", scenario("read line <"));
   s.add("b.toml", scenario("echo go >"));
-  const auto one_cpu = spawn("/usr/bin/taskset", {"-c", std::to_string(cpu), crashpoint_exe().string(), "run", "."},
-                             {{"TMPDIR", s.harness_tmp().string()}, {"HOME", s.harness_home().string()}},
-                             s.suite_dir());
+  const auto one_cpu =
+      spawn("/usr/bin/taskset", {"-c", std::to_string(cpu), crashpoint_exe().string(), "run", "."},
+            {{"TMPDIR", s.harness_tmp().string()}, {"HOME", s.harness_home().string()}}, s.suite_dir());
   INFO(shown(one_cpu));
   CHECK(last_line(one_cpu.out.text) == "0 passed, 2 failed");
   CHECK(std::count(one_cpu.out.text.begin(), one_cpu.out.text.end(), '\n') > 2);

@@ -39,9 +39,10 @@ TEST_CASE("coverage lists definitions and scenarios, and exits 1 for an undefine
   CHECK(lines[4] == "journal_after_append  index.c:6, journal.cpp:5  append");
   CHECK(lines[5] == "journal_after_rename  journal.cpp:10            append");
   CHECK(lines[6] == "journal_fsync         journal.cpp:14            append");
-  CHECK(has_line(r.out.text, "scenarios/typo.toml:2:16: error: scenario `typo` names checkpoint "
-                             "`journal_aftr_rename`, which no source defines (did you mean "
-                             "`journal_after_rename`?)"));
+  CHECK(has_line(r.out.text,
+                 "scenarios/typo.toml:2:16: error: scenario `typo` names checkpoint "
+                 "`journal_aftr_rename`, which no source defines (did you mean "
+                 "`journal_after_rename`?)"));
   CHECK_THAT(r.out.text, Contains("checkpoints = \"auto\" (auto)"));
   CHECK(last_line(r.out.text) == "6 checkpoints: 5 covered, 1 not covered; 1 undefined name");
   CHECK(r.out.text.find('\033') == std::string::npos);
@@ -69,7 +70,8 @@ TEST_CASE("coverage --require-all exits 1 when a defined checkpoint has no scena
   const auto strict = coverage(strict_args, tmp);
   INFO(shown(strict));
   CHECK(exited_with(strict, 1));
-  CHECK_THAT(strict.err.text, Contains("--require-all: 1 checkpoint is covered by no scenario: compact_before_swap"));
+  CHECK_THAT(strict.err.text,
+             Contains("--require-all: 1 checkpoint is covered by no scenario: compact_before_swap"));
 }
 
 TEST_CASE("coverage --json writes every checkpoint, the undefined names and a summary") {
@@ -111,7 +113,8 @@ TEST_CASE("coverage --run traces each scenario and counts the hits it reached") 
                           tmp);
   INFO(shown(r));
   CHECK(exited_with(r, 1));  // the undefined name in typo.toml still fails
-  CHECK(lines_of(r.out.text).front() == "checkpoint            defined at                scenarios    reached");
+  CHECK(lines_of(r.out.text).front() ==
+        "checkpoint            defined at                scenarios    reached");
   CHECK(has_line(r.out.text, "compact_before_swap   compact.rs:3              (none)       no"));
   CHECK(has_line(r.out.text, "dynamic_point         (not in sources)          auto         1 hit"));
   CHECK(has_line(r.out.text, "index_after_write     index.c:5                 auto, index  2 hits"));
@@ -125,7 +128,8 @@ TEST_CASE("coverage --run traces each scenario and counts the hits it reached") 
 
 TEST_CASE("coverage --run --require-all passes when an auto scenario reaches every checkpoint") {
   e2e_suite s(suite_toml(fixture("checkpoint_actions")),
-              {{"src/store.cpp", "crashpoint::maybe_panic_at(\"store_a\");\ncrashpoint::maybe_fail_at(\"store_b\");\n"},
+              {{"src/store.cpp",
+                "crashpoint::maybe_panic_at(\"store_a\");\ncrashpoint::maybe_fail_at(\"store_b\");\n"},
                {"all.toml", R"(checkpoints = "auto"
 [crash]
 command = ["{target}", "panic", "store_a", "fail", "store_b"]
@@ -143,8 +147,7 @@ command = ["{target}", "panic", "store_a", "fail", "store_b"]
 
 TEST_CASE("coverage --run exits 1 when a crash command fails unarmed, and keeps its run") {
   e2e_suite s(suite_toml(fixture("checkpoint_actions")),
-              {{"src/a.cpp", "crashpoint::maybe_panic_at(\"a\");\n"},
-               {"broken.toml", R"(checkpoints = ["a"]
+              {{"src/a.cpp", "crashpoint::maybe_panic_at(\"a\");\n"}, {"broken.toml", R"(checkpoints = ["a"]
 [crash]
 command = ["/bin/sh", "-c", "exit 3"]
 )"}});
@@ -171,5 +174,6 @@ TEST_CASE("coverage exits 2 for bad input, before printing any table") {
   CHECK(exited_with(no_group, 2));
   const auto bad_scenarios = coverage({"--source", "src", "src"}, tmp);
   CHECK(exited_with(bad_scenarios, 2));
-  for (const auto* r : {&no_source, &missing, &bad_regex, &no_group, &bad_scenarios}) CHECK(r->out.text.empty());
+  for (const auto* r : {&no_source, &missing, &bad_regex, &no_group, &bad_scenarios})
+    CHECK(r->out.text.empty());
 }

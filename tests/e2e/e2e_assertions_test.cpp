@@ -126,8 +126,9 @@ file = "data/meta.json"
 contains = "\"value\": 7"
 )");
   INFO(shown(r));
-  CHECK(failed_with(r, "file data/meta.json does not contain \"\\\"value\\\": 7\"; it is "
-                       "\"{\\\"value\\\": 5, \\\"writes\\\": 1}\\n\""));
+  CHECK(failed_with(r,
+                    "file data/meta.json does not contain \"\\\"value\\\": 7\"; it is "
+                    "\"{\\\"value\\\": 5, \\\"writes\\\": 1}\\n\""));
 }
 
 TEST_CASE("assert file matches passes on a regex match") {
@@ -166,7 +167,8 @@ TEST_CASE("assert equals_file passes when the file equals the golden file") {
 [[assert]]
 file = "data/meta.json"
 equals_file = "golden/meta-7.json"
-)", {{"golden/meta-7.json", "{\"value\": 7, \"writes\": 2}\n"}});
+)",
+                           {{"golden/meta-7.json", "{\"value\": 7, \"writes\": 2}\n"}});
   INFO(shown(r));
   CHECK(passed(r));
 }
@@ -176,11 +178,13 @@ TEST_CASE("assert equals_file fails with both contents") {
 [[assert]]
 file = "data/meta.json"
 equals_file = "golden/meta-7.json"
-)", {{"golden/meta-7.json", "{\"value\": 7, \"writes\": 2}\n"}});
+)",
+                           {{"golden/meta-7.json", "{\"value\": 7, \"writes\": 2}\n"}});
   INFO(shown(r));
-  CHECK(failed_with(r, "file data/meta.json differs from golden file golden/meta-7.json: it is "
-                       "\"{\\\"value\\\": 5, \\\"writes\\\": 1}\\n\", expected "
-                       "\"{\\\"value\\\": 7, \\\"writes\\\": 2}\\n\""));
+  CHECK(failed_with(r,
+                    "file data/meta.json differs from golden file golden/meta-7.json: it is "
+                    "\"{\\\"value\\\": 5, \\\"writes\\\": 1}\\n\", expected "
+                    "\"{\\\"value\\\": 7, \\\"writes\\\": 2}\\n\""));
 }
 
 TEST_CASE("assert json passes when the value at the pointer equals") {
@@ -375,15 +379,21 @@ equals_file = "golden.txt"
   INFO(shown(r));
   CHECK(exited_with(r, 1));
   const std::string diff = "      @@ -1,3 +1,3 @@\n       a=1\n      -b=2\n      +b=5\n       c=3\n";
-  CHECK_THAT(r.out.text, Contains("asserts.toml:8:1: command `/bin/sh -c 'cat state'` stdout differs from the "
-                                  "expected text (- expected, + actual):\n" + diff));
-  CHECK_THAT(r.out.text, Contains("asserts.toml:11:1: file state differs from the expected text "
-                                  "(- expected, + actual):\n      @@ -1,2 +1,3 @@\n       a=1\n      +b=5\n       c=3\n"));
+  CHECK_THAT(r.out.text,
+             Contains("asserts.toml:8:1: command `/bin/sh -c 'cat state'` stdout differs from the "
+                      "expected text (- expected, + actual):\n" +
+                      diff));
+  CHECK_THAT(
+      r.out.text,
+      Contains("asserts.toml:11:1: file state differs from the expected text "
+               "(- expected, + actual):\n      @@ -1,2 +1,3 @@\n       a=1\n      +b=5\n       c=3\n"));
   CHECK_THAT(r.out.text, Contains("asserts.toml:14:1: file state differs from golden file golden.txt "
-                                  "(- golden file, + actual):\n" + diff));
+                                  "(- golden file, + actual):\n" +
+                                  diff));
   // In a recovery step, the first line is the failure's reason and the diff follows.
-  CHECK_THAT(r.out.text, Contains("lines.toml:6:1): stdout differs from the expected text (- expected, + actual):\n" +
-                                  diff + "      stderr (last lines):"));
+  CHECK_THAT(r.out.text,
+             Contains("lines.toml:6:1): stdout differs from the expected text (- expected, + actual):\n" +
+                      diff + "      stderr (last lines):"));
 }
 
 // With a no-op recovery step, the first assertion command is the one that
@@ -429,7 +439,8 @@ TEST_CASE("an assertion script receives CRASHPOINT_WORKDIR, CRASHPOINT_CHECKPOIN
 [[recover]]
 command = ["{target}", "get"]
 [[assert]]
-command = [")" + shell_fixture("e2e_state_probe.sh").string() + R"("]
+command = [")" + shell_fixture("e2e_state_probe.sh").string() +
+                                                  R"("]
 stdout_equals = """
 workdir is the cwd
 checkpoint store_after_tmp
@@ -447,7 +458,8 @@ crash stderr: CRASHPOINT: crashing at checkpoint `store_after_tmp` (intentional)
 TEST_CASE("a recovery script receives the state too") {
   const auto r = run_store("store_after_rename=exit(3)", R"(
 [[recover]]
-command = [")" + shell_fixture("e2e_state_probe.sh").string() + R"("]
+command = [")" + shell_fixture("e2e_state_probe.sh").string() +
+                                                             R"("]
 stdout_contains = "checkpoint store_after_rename=exit(3)\nsetup exit 0\nsetup exit 0\ncrash exit 3\n"
 )");
   INFO(shown(r));

@@ -14,15 +14,16 @@ namespace {
 
 // Each command of the scenario is the probe; it appends what it sees to
 // work/probe.log, one block per command starting "phase NAME".
-const std::string probe_scenario = "checkpoints = [\"probe_point\"]\n"
-                                   "[setup]\n"
-                                   "steps = [[\"{target}\", \"setup\"]]\n"
-                                   "[crash]\n"
-                                   "command = [\"{target}\", \"crash\"]\n"
-                                   "[[recover]]\n"
-                                   "command = [\"{target}\", \"recover\"]\n"
-                                   "[[assert]]\n"
-                                   "command = [\"{target}\", \"assert\"]\n";
+const std::string probe_scenario =
+    "checkpoints = [\"probe_point\"]\n"
+    "[setup]\n"
+    "steps = [[\"{target}\", \"setup\"]]\n"
+    "[crash]\n"
+    "command = [\"{target}\", \"crash\"]\n"
+    "[[recover]]\n"
+    "command = [\"{target}\", \"recover\"]\n"
+    "[[assert]]\n"
+    "command = [\"{target}\", \"assert\"]\n";
 
 const fs::path probe = shell_fixture("e2e_env_probe.sh");
 
@@ -31,8 +32,10 @@ std::map<std::string, std::vector<std::string>> blocks_of(const std::string& log
   std::map<std::string, std::vector<std::string>> out;
   std::string phase;
   for (const std::string& line : lines_of(log)) {
-    if (line.rfind("phase ", 0) == 0) phase = line.substr(6);
-    else out[phase].push_back(line);
+    if (line.rfind("phase ", 0) == 0)
+      phase = line.substr(6);
+    else
+      out[phase].push_back(line);
   }
   return out;
 }
@@ -59,9 +62,9 @@ bool is_inside(const fs::path& p, const fs::path& dir) {
 
 TEST_CASE("setup, recovery and assertions never see CRASHPOINT* from the harness's environment") {
   e2e_suite s(suite_toml(probe), {{"probe.toml", probe_scenario}});
-  const auto r = s.run({"--keep", "all"}, {{"CRASHPOINT", "something"},
-                                            {"CRASHPOINT_TRACE", "/some/file"},
-                                            {"MYVAR", "from the harness"}});
+  const auto r =
+      s.run({"--keep", "all"},
+            {{"CRASHPOINT", "something"}, {"CRASHPOINT_TRACE", "/some/file"}, {"MYVAR", "from the harness"}});
   INFO(shown(r));
   REQUIRE(exited_with(r, 0));
   const auto runs = s.kept_runs();
@@ -77,9 +80,9 @@ TEST_CASE("setup, recovery and assertions never see CRASHPOINT* from the harness
   CHECK(with_prefix(blocks.at("recover"), "var ") == state_vars);
   CHECK(with_prefix(blocks.at("assert"), "var ") == state_vars);
   // The crash command gets the run's entry and the run's own trace file.
-  CHECK(with_prefix(blocks.at("crash"), "var ") ==
-        std::vector<std::string>{"CRASHPOINT=probe_point",
-                                 "CRASHPOINT_TRACE=" + (runs[0] / "trace").string()});
+  CHECK(
+      with_prefix(blocks.at("crash"), "var ") ==
+      std::vector<std::string>{"CRASHPOINT=probe_point", "CRASHPOINT_TRACE=" + (runs[0] / "trace").string()});
   // Other variables pass through to every command.
   for (const auto& [phase, lines] : blocks) {
     INFO(phase);
@@ -130,8 +133,8 @@ crash_status = 101
 )"),
               {{"probe.toml", probe_scenario}});
   const auto r = s.run({"--keep", "all"}, {{"MYTOOL_FAULT_INJECT", "probe_point"},
-                                            {"MYTOOL_FAULT_INJECT_TRACE", "/some/file"},
-                                            {"CRASHPOINT", "probe_point"}});
+                                           {"MYTOOL_FAULT_INJECT_TRACE", "/some/file"},
+                                           {"CRASHPOINT", "probe_point"}});
   INFO(shown(r));
   REQUIRE(exited_with(r, 0));
   const auto runs = s.kept_runs();

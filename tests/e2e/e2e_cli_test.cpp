@@ -15,7 +15,8 @@ namespace {
 // store_after_rename (the new value survives there, but it asserts the old).
 // `get` recovers; without a [[recover]] step the harness would rerun `set 7`.
 e2e_suite one_pass_one_fail() {
-  return e2e_suite(store_suite(), {{"old_value.toml", R"(checkpoints = ["store_after_tmp", "store_after_rename"]
+  return e2e_suite(store_suite(),
+                   {{"old_value.toml", R"(checkpoints = ["store_after_tmp", "store_after_rename"]
 [setup]
 steps = [["{target}", "init"], ["{target}", "set", "5"]]
 [crash]
@@ -30,7 +31,9 @@ equals = "5\n"
 
 // Eight runs over the store with a fixed mix of verdicts.
 e2e_suite mixed_suite() {
-  return e2e_suite(store_suite(), {{"mixed.toml", R"toml(checkpoints = ["store_after_tmp", "store_after_rename", "store_after_meta",
+  return e2e_suite(
+      store_suite(),
+      {{"mixed.toml", R"toml(checkpoints = ["store_after_tmp", "store_after_rename", "store_after_meta",
   "store_after_tmp=kill", "store_after_rename=exit(3)", "not_in_the_code", "store_after_meta=kill",
   "store_write_tmp"]
 [setup]
@@ -86,14 +89,12 @@ TEST_CASE("run -j 4 gives the same verdicts as -j 1") {
   INFO(shown(serial));
   INFO(shown(parallel));
   const std::vector<std::string> expected{
-      "FAIL  mixed  not_in_the_code",          // not reached
-      "FAIL  mixed  store_after_tmp",          // the old value survives
-      "FAIL  mixed  store_after_tmp=kill",     // the old value survives
-      "FAIL  mixed  store_write_tmp",          // a fail point without expect = "error"
-      "PASS  mixed  store_after_meta",
-      "PASS  mixed  store_after_meta=kill",
-      "PASS  mixed  store_after_rename",
-      "PASS  mixed  store_after_rename=exit(3)",
+      "FAIL  mixed  not_in_the_code",       // not reached
+      "FAIL  mixed  store_after_tmp",       // the old value survives
+      "FAIL  mixed  store_after_tmp=kill",  // the old value survives
+      "FAIL  mixed  store_write_tmp",       // a fail point without expect = "error"
+      "PASS  mixed  store_after_meta",     "PASS  mixed  store_after_meta=kill",
+      "PASS  mixed  store_after_rename",   "PASS  mixed  store_after_rename=exit(3)",
   };
   CHECK(sorted(verdicts(serial.out.text)) == expected);
   // Parallel runs report in completion order; the verdicts are the same.
@@ -142,8 +143,8 @@ TEST_CASE("run --keep all keeps every run's directory") {
     CHECK(fs::is_regular_file(run / "state.json"));
   }
   // Every kept run's path is printed, passing ones too.
-  CHECK_THAT(r.out.text, Contains("kept: " + runs[0].string() + "\n") &&
-                             Contains("kept: " + runs[1].string() + "\n"));
+  CHECK_THAT(r.out.text,
+             Contains("kept: " + runs[0].string() + "\n") && Contains("kept: " + runs[1].string() + "\n"));
 }
 
 TEST_CASE("run --keep none removes even a failing run's directory") {
@@ -165,12 +166,14 @@ TEST_CASE("nothing is left in TMPDIR when every run passes") {
   CHECK(s.leftovers().empty());
 }
 
-TEST_CASE("a TMPDIR the harness cannot make its folder in is exit 2, naming it, for run, explore and coverage") {
+TEST_CASE(
+    "a TMPDIR the harness cannot make its folder in is exit 2, naming it, for run, explore and coverage") {
   e2e_suite s(store_suite());
   s.add("ok.toml", store_scenario("store_after_rename"));
   const std::string missing = (s.suite_dir() / "no-such-folder").string();
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"run", "."}, {"explore", "."}, {"coverage", "--source", ".", "--run", "."}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"run", "."},
+                                               {"explore", "."},
+                                               {"coverage", "--source", ".", "--run", "."}}) {
     const auto r = s.crashpoint(args, {{"TMPDIR", missing}});
     INFO(shown(r));
     CHECK(exited_with(r, 2));

@@ -42,11 +42,11 @@ command = ["{target}", "get"]
   const auto r = s.run();
   INFO(shown(r));
   CHECK(exited_with(r, 1));
-  CHECK(has_line(r.out.text,
-                 "checkpoint not reached: crash command `" + store_exe().string() +
-                     " get`: the command exited 0 without reaching the armed checkpoint (expected "
-                     "signal SIGABRT with the message `" + crash_message_tmp +
-                     "`): is the scenario stale, or the command wrong?"));
+  CHECK(
+      has_line(r.out.text, "checkpoint not reached: crash command `" + store_exe().string() +
+                               " get`: the command exited 0 without reaching the armed checkpoint (expected "
+                               "signal SIGABRT with the message `" +
+                               crash_message_tmp + "`): is the scenario stale, or the command wrong?"));
 }
 
 TEST_CASE("a crash by another signal without the message is 'crashed elsewhere'") {
@@ -120,11 +120,11 @@ command = ["{target}", "set", "7"]
   const auto r = s.run();
   INFO(shown(r));
   CHECK(exited_with(r, 1));
-  CHECK(has_line(r.out.text,
-                 "wrong crash status: crash command `" + shell_store().string() +
-                     " set 7`: `shell_after_tmp` fired, expected signal SIGABRT with the message "
-                     "`CRASHPOINT: crashing at checkpoint `shell_after_tmp` (intentional)`, but it "
-                     "ended with signal SIGTERM"));
+  CHECK(
+      has_line(r.out.text, "wrong crash status: crash command `" + shell_store().string() +
+                               " set 7`: `shell_after_tmp` fired, expected signal SIGABRT with the message "
+                               "`CRASHPOINT: crashing at checkpoint `shell_after_tmp` (intentional)`, but it "
+                               "ended with signal SIGTERM"));
 }
 
 TEST_CASE("a crash command that outlives the scenario's timeout is 'timed out'") {
@@ -137,8 +137,8 @@ command = ["{target}", "hang"]
   const auto r = s.run();
   INFO(shown(r));
   CHECK(exited_with(r, 1));
-  CHECK(has_line(r.out.text, "timed out: crash command `" + shell_store().string() +
-                                 " hang`: timed out after 200ms"));
+  CHECK(has_line(r.out.text,
+                 "timed out: crash command `" + shell_store().string() + " hang`: timed out after 200ms"));
   CHECK(last_line(r.out.text) == "0 passed, 1 failed");
 }
 
@@ -157,8 +157,8 @@ command = ["{target}", "hang"]
   const auto r = s.run({"--timeout", "1s"});
   INFO(shown(r));
   CHECK(exited_with(r, 1));
-  CHECK_THAT(r.out.text, Contains("timed out: recovery step 1 `" + shell_store().string() +
-                                  " hang` (" + (s.suite_dir() / "recover_hangs.toml").string() +
+  CHECK_THAT(r.out.text, Contains("timed out: recovery step 1 `" + shell_store().string() + " hang` (" +
+                                  (s.suite_dir() / "recover_hangs.toml").string() +
                                   ":6:1): ended with timed out after 1s, expected exit 0"));
 }
 
@@ -190,8 +190,7 @@ stdout_contains = "7"
   const auto r = s.run();
   INFO(shown(r));
   CHECK(exited_with(r, 1));
-  CHECK_THAT(r.out.text, Contains("recovery failed: recovery step 1 `" + store_exe().string() +
-                                  " get` ("));
+  CHECK_THAT(r.out.text, Contains("recovery failed: recovery step 1 `" + store_exe().string() + " get` ("));
   CHECK_THAT(r.out.text, Contains("): stdout does not contain \"7\"; it is \"5\\n\""));
   // The recovery step's stderr tail is shown: the store said what it repaired.
   CHECK(has_line(r.out.text, "recovery: removed data/value.tmp"));

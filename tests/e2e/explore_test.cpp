@@ -145,9 +145,8 @@ command = ["{target}", "put", "a=1", "b=2", "c=3"]
   const auto listed = s.crashpoint({"list", "."});
   INFO(shown(listed));
   CHECK(exited_with(listed, 0));
-  const std::vector<std::string> ids{"listed@put_journaled", "listed@put_applied@2",
-                                     "put@put_journaled@1",  "put@put_applied@1",
-                                     "put@put_applied@2",    "put@put_applied@3"};
+  const std::vector<std::string> ids{"listed@put_journaled", "listed@put_applied@2", "put@put_journaled@1",
+                                     "put@put_applied@1",    "put@put_applied@2",    "put@put_applied@3"};
   CHECK(lines_of(listed.out.text) == ids);
 
   const auto ran = s.run({"-j", "1"});
@@ -169,8 +168,7 @@ TEST_CASE("list of a suite with only \"auto\" scenarios prints their runs") {
 }
 
 TEST_CASE("list reports a discovery that fails, lists the other runs, and exits 1") {
-  const e2e_suite s(store_suite_file(), {{"put.toml", put_scenario},
-                                         {"broken.toml", R"(checkpoints = "auto"
+  const e2e_suite s(store_suite_file(), {{"put.toml", put_scenario}, {"broken.toml", R"(checkpoints = "auto"
 [crash]
 command = ["{target}", "bogus-command"]
 )"}});
@@ -208,8 +206,9 @@ TEST_CASE("an --only or --filter that matches no explored run is a usage error")
   const auto only = s.run({"--only", "put@put_applied@9"});
   INFO(shown(only));
   CHECK(exited_with(only, 2));
-  CHECK(only.err.text == "crashpoint: --only \"put@put_applied@9\": no run has this id (did you mean "
-                         "\"put@put_applied@1\"?)\n");
+  CHECK(only.err.text ==
+        "crashpoint: --only \"put@put_applied@9\": no run has this id (did you mean "
+        "\"put@put_applied@1\"?)\n");
   const auto listed = s.crashpoint({"list", ".", "--only", "put@put_aplied@3"});
   CHECK(exited_with(listed, 2));
   CHECK_THAT(listed.err.text, Catch::Contains("did you mean \"put@put_applied@3\"?"));

@@ -53,12 +53,14 @@ value = 1
   INFO(shown(r.result));
   CHECK(exited_with(r.result, 1));
   CHECK_THAT(r.result.out.text, Contains("4 of 4 assertions failed after recovery"));
-  CHECK_THAT(r.result.out.text, Contains("file big is 2147483648 bytes: `matches` reads files of at most 16 MiB"));
+  CHECK_THAT(r.result.out.text,
+             Contains("file big is 2147483648 bytes: `matches` reads files of at most 16 MiB"));
   CHECK_THAT(r.result.out.text, Contains("file big is \"\\x00\\x00"));  // equals: the size differs
   // Both ends escaped (\x00 is four characters): 60 bytes of each shown.
   CHECK_THAT(r.result.out.text, Contains("\\x00[... 2147483528 bytes ...]\\x00"));
   CHECK_THAT(r.result.out.text, Contains("file big differs from golden file golden.txt: it is \"\\x00"));
-  CHECK_THAT(r.result.out.text, Contains("file big is 2147483648 bytes: `json` reads files of at most 4 MiB"));
+  CHECK_THAT(r.result.out.text,
+             Contains("file big is 2147483648 bytes: `json` reads files of at most 4 MiB"));
   CHECK(r.maxrss_kb > 0);
   CHECK(r.maxrss_kb < rss_bound_kib(100 * 1024));  // it read the whole file before: 4.2 GB
   check_nothing_alive(s, r);
@@ -102,13 +104,15 @@ count = 0
   const observed_run r = s.observe({"run", ".", "-j", "1", "--keep", "none"});
   INFO(shown(r.result));
   CHECK(exited_with(r.result, 1));
-  const std::string bound = "folder a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/"
-                            "[...]/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a is 128 "
-                            "levels down and not empty: a walk goes at most 128 levels down";
+  const std::string bound =
+      "folder a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/"
+      "[...]/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a/a is 128 "
+      "levels down and not empty: a walk goes at most 128 levels down";
   CHECK_THAT(r.result.out.text, Contains("1 of 2 assertions failed after recovery"));
   CHECK_THAT(r.result.out.text, Contains("glob **/*.tmp: " + bound));
   CHECK_THAT(r.result.out.text, Contains("harness error: cannot compare the workdir before and after a "
-                                         "second recovery: " + bound));
+                                         "second recovery: " +
+                                         bound));
   CHECK(r.maxrss_kb < rss_bound_kib(100 * 1024));
   check_nothing_alive(s, r);
 }
@@ -130,14 +134,15 @@ matches = '^(x|y)+$'
   check_nothing_alive(s, r);
 }
 
-TEST_CASE("hostile state: deeply nested JSON fails the json check with the depth, printed without recursion") {
+TEST_CASE(
+    "hostile state: deeply nested JSON fails the json check with the depth, printed without recursion") {
   hostile_suite s("/bin/sh");
   // 100,000 levels, and 500 (within the bound, printed in the message).
-  s.add("json.toml", scenario(
-      "printf '%.0s[' $(seq 100000) > deep.json; printf '%.0s]' $(seq 100000) >> deep.json; "
-      "printf '{\"a\": ' > nested.json; printf '%.0s[' $(seq 500) >> nested.json; "
-      "printf '%.0s]' $(seq 500) >> nested.json; echo '}' >> nested.json",
-      R"(
+  s.add("json.toml",
+        scenario("printf '%.0s[' $(seq 100000) > deep.json; printf '%.0s]' $(seq 100000) >> deep.json; "
+                 "printf '{\"a\": ' > nested.json; printf '%.0s[' $(seq 500) >> nested.json; "
+                 "printf '%.0s]' $(seq 500) >> nested.json; echo '}' >> nested.json",
+                 R"(
 [[assert]]
 file = "deep.json"
 json = ""

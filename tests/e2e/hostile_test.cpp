@@ -32,8 +32,8 @@ command = ["{target}", "--family"]
   INFO(shown(r.result));
   CHECK(exited_with(r.result, 1));
   CHECK_THAT(r.result.out.text, Contains("FAIL  hang  hostile_point  ("));
-  CHECK_THAT(r.result.out.text, Contains("timed out: recovery step 1 `" + hostile_target("hostile_hang").string() +
-                                         " --family`"));
+  CHECK_THAT(r.result.out.text, Contains("timed out: recovery step 1 `" +
+                                         hostile_target("hostile_hang").string() + " --family`"));
   CHECK_THAT(r.result.out.text, Contains("timed out after 1s"));
   CHECK(last_line(r.result.out.text) == "0 passed, 1 failed");
   CHECK(s.recorded_pids().size() == 3);  // the hang, its grandchild in the group, the one that left it
@@ -93,8 +93,9 @@ TEST_CASE("hostile: one run's daemon survives while another run's command ends (
   // a_owner's daemon, orphaned while a_owner runs, must not be taken for
   // b_other's leftover when b_other's crash command ends; it is killed once
   // a_owner has ended. (The timeout only stops a broken harness.)
-  const observed_run r = s.observe({"run", ".", "-j", "2", "--timeout", "8s"},
-                                   {{"HOSTILE_FIFO_A", fifo_a.string()}, {"HOSTILE_FIFO_B", fifo_b.string()}});
+  const observed_run r =
+      s.observe({"run", ".", "-j", "2", "--timeout", "8s"},
+                {{"HOSTILE_FIFO_A", fifo_a.string()}, {"HOSTILE_FIFO_B", fifo_b.string()}});
   INFO(shown(r.result));
   CHECK(exited_with(r.result, 0));
   CHECK(last_line(r.result.out.text) == "2 passed, 0 failed");
@@ -106,7 +107,9 @@ TEST_CASE("hostile: one run's daemon survives while another run's command ends (
 // -j: it could otherwise write into the workdir under recovery's feet, and
 // the verdict would depend on -j (the run passes at -j 1 and failed at -j 2
 // while the sweep spared orphans that another running command might own).
-TEST_CASE("hostile: a crashed command's daemon is killed before its recovery, at -j 1 and at -j 2 beside a busy run") {
+TEST_CASE(
+    "hostile: a crashed command's daemon is killed before its recovery, at -j 1 and at -j 2 beside a busy "
+    "run") {
   const int jobs = GENERATE(1, 2);
   INFO("-j " << jobs);
   hostile_suite s(hostile_target("hostile_recovery_daemon"));
@@ -118,7 +121,8 @@ TEST_CASE("hostile: a crashed command's daemon is killed before its recovery, at
     // a_busy's crash command runs from before the daemon starts until owner's
     // recovery has ended.
     s.add("a_busy.toml", crash_at_point(R"(["{target}", "busy"])"));
-    env = {{"HOSTILE_FIFO_A", busy_runs.path().string()}, {"HOSTILE_FIFO_B", owner_recovered.path().string()}};
+    env = {{"HOSTILE_FIFO_A", busy_runs.path().string()},
+           {"HOSTILE_FIFO_B", owner_recovered.path().string()}};
   }
   const observed_run r = s.observe({"run", ".", "-j", std::to_string(jobs), "--timeout", "30s"}, env);
   INFO(shown(r.result));
@@ -167,16 +171,24 @@ TEST_CASE("hostile: a target that deletes or chmods its workdir is reported and 
   hostile_suite s(hostile_target("hostile_close_stdio"));  // unused: every command is a shell line
   const std::string sh = R"("/bin/sh", "-c", )";
   // Folders with mode 000 below the workdir, then the workdir itself 000.
-  s.add("a_chmod.toml", crash_at_point(
-      "[" + sh + R"("mkdir -p a/b/c && echo x > a/b/c/f && chmod 000 a/b/c a/b a && chmod 000 . && )" +
+  s.add(
+      "a_chmod.toml",
+      crash_at_point(
+          "[" + sh + R"("mkdir -p a/b/c && echo x > a/b/c/f && chmod 000 a/b/c a/b a && chmod 000 . && )" +
           R"(echo 'CRASHPOINT: crashing at checkpoint `hostile_point` (intentional)' >&2 && kill -ABRT $$"])"));
   // Every file and the workdir itself deleted.
-  s.add("b_delete.toml", crash_at_point(
-      "[" + sh + R"("rm -rf \"$PWD\" && echo 'CRASHPOINT: crashing at checkpoint `hostile_point` (intentional)' >&2 && kill -ABRT $$"])"));
+  s.add(
+      "b_delete.toml",
+      crash_at_point(
+          "[" + sh +
+          R"("rm -rf \"$PWD\" && echo 'CRASHPOINT: crashing at checkpoint `hostile_point` (intentional)' >&2 && kill -ABRT $$"])"));
   // Only subfolders chmodded: the run can pass, and its folder is removed.
-  s.add("c_subfolders.toml", crash_at_point(
-      "[" + sh + R"("mkdir -p d/e && chmod 000 d/e d && echo 'CRASHPOINT: crashing at checkpoint `hostile_point` (intentional)' >&2 && kill -ABRT $$"])",
-      R"([[recover]]
+  s.add(
+      "c_subfolders.toml",
+      crash_at_point(
+          "[" + sh +
+              R"("mkdir -p d/e && chmod 000 d/e d && echo 'CRASHPOINT: crashing at checkpoint `hostile_point` (intentional)' >&2 && kill -ABRT $$"])",
+          R"([[recover]]
 command = ["/bin/true"]
 )"));
   const observed_run r = s.observe({"run", ".", "-j", "1", "--keep", "none"});

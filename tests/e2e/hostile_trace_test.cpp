@@ -17,11 +17,12 @@ TEST_CASE("hostile trace: a FIFO or a link to /dev/zero at the trace path fails 
   INFO(shown(r.result));
   CHECK(exited_with(r.result, 1));
   CHECK(verdicts(r.result.out.text) == std::vector<std::string>{"FAIL  a_fifo  hostile_point",
-                                                               "FAIL  b_zero  hostile_point",
-                                                               "PASS  c_plain  hostile_point"});
+                                                                "FAIL  b_zero  hostile_point",
+                                                                "PASS  c_plain  hostile_point"});
   CHECK_THAT(r.result.out.text, Contains("crashed elsewhere: crash command `" +
                                          hostile_target("hostile_trace").string() + " fifo`: the trace "));
-  CHECK_THAT(r.result.out.text, Contains("/trace is a FIFO, not a regular file: the crash cannot be confirmed"));
+  CHECK_THAT(r.result.out.text,
+             Contains("/trace is a FIFO, not a regular file: the crash cannot be confirmed"));
   CHECK_THAT(r.result.out.text,
              Contains("/trace cannot be opened: it is a symbolic link: the crash cannot be confirmed"));
   CHECK(r.leaked.empty());
@@ -47,7 +48,8 @@ command = ["{target}", "fifo"]
   CHECK_THAT(r.result.out.text, Contains("discovery failed: unarmed, the crash command `" +
                                          hostile_target("hostile_trace").string() +
                                          " fifo` exited 0, but its trace cannot be used: the trace "));
-  CHECK_THAT(r.result.out.text, Contains("recovery failed: recovery passed, but its trace cannot be used: the trace "));
+  CHECK_THAT(r.result.out.text,
+             Contains("recovery failed: recovery passed, but its trace cannot be used: the trace "));
   CHECK_THAT(r.result.out.text, Contains("/recovery-trace is a FIFO, not a regular file"));
   CHECK(r.leaked.empty());
 }
@@ -77,7 +79,8 @@ command = ["{target}", "flood", "100001"]
   const observed_run r = s.observe({"run", ".", "--keep", "none"});
   INFO(shown(r.result));
   CHECK(exited_with(r.result, 1));
-  CHECK_THAT(r.result.out.text, Contains("its trace cannot be used: the trace holds more than 100000 distinct "
-                                         "crash points (the limit) in "));
+  CHECK_THAT(r.result.out.text,
+             Contains("its trace cannot be used: the trace holds more than 100000 distinct "
+                      "crash points (the limit) in "));
   CHECK(s.leftovers().empty());
 }

@@ -130,8 +130,11 @@ TEST_CASE("no data loss: a target that removes the whole temporary root ends in 
 TEST_CASE("the harness never writes through links a target planted") {
   escape_setup e;
   const std::string plant =
-      "ln -s '" + e.sentinel.string() + "/precious.txt' ../state.json.new && mv ../state.json.new ../state.json; "
-      "rm -rf ../logs && ln -s '" + e.sentinel.string() + "' ../logs; "
+      "ln -s '" + e.sentinel.string() +
+      "/precious.txt' ../state.json.new && mv ../state.json.new ../state.json; "
+      "rm -rf ../logs && ln -s '" +
+      e.sentinel.string() +
+      "' ../logs; "
       "echo 'CRASHPOINT: crashing at checkpoint `hostile_point` (intentional)' >&2; kill -ABRT $$";
   e.s.add("plant.toml", crash_at_point(R"(["/bin/sh", "-c", ")" + plant + R"("])", with_fixture + R"(
 [[recover]]
@@ -148,7 +151,8 @@ command = ["/bin/true"]
 // A command that replaces its workdir (with a link to a folder elsewhere, or
 // another folder) must not send the later steps and checks there: each is
 // refused, saying why, and the folder elsewhere is never read or written.
-TEST_CASE("no data loss: a workdir replaced by a link or another folder is refused to later steps and checks") {
+TEST_CASE(
+    "no data loss: a workdir replaced by a link or another folder is refused to later steps and checks") {
   hostile_suite s(hostile_target("hostile_swap_workdir.sh"));
   const fs::path outside = s.area() / "outside";
   write_file(outside / "precious.txt", "precious\n");
@@ -187,7 +191,8 @@ unchanged = true
 command = ["{target}", "link"]
 )"));
   const auto outside_before = tree_state(outside);
-  const observed_run r = s.observe({"run", ".", "-j", "1", "--keep", "none"}, {{"HOSTILE_OUTSIDE", outside.string()}});
+  const observed_run r =
+      s.observe({"run", ".", "-j", "1", "--keep", "none"}, {{"HOSTILE_OUTSIDE", outside.string()}});
   INFO(shown(r.result));
   CHECK(exited_with(r.result, 1));
   CHECK(verdicts(r.result.out.text) ==
@@ -196,16 +201,22 @@ command = ["{target}", "link"]
                                  "FAIL  e_idempotent  hostile_point"});
   const std::string linked = " is now a symbolic link to " + outside.string() +
                              ", not the folder the harness made (replaced by an earlier command?)";
-  const std::string other = " is now another folder, not the folder the harness made (replaced by an earlier command?)";
+  const std::string other =
+      " is now another folder, not the folder the harness made (replaced by an earlier command?)";
   const std::string text = r.result.out.text;
-  CHECK_THAT(text, Contains("setup failed: setup step 2 `" + hostile_target("hostile_swap_workdir.sh").string() +
-                            " write` ended with could not start: the workdir "));
-  CHECK_THAT(text, Contains("recovery failed: recovery step 1 `" + hostile_target("hostile_swap_workdir.sh").string() +
-                            " write` (" + (s.suite_dir() / "b_crash.toml").string() + ":5:1): ended with could not start: the workdir "));
+  CHECK_THAT(text,
+             Contains("setup failed: setup step 2 `" + hostile_target("hostile_swap_workdir.sh").string() +
+                      " write` ended with could not start: the workdir "));
+  CHECK_THAT(text, Contains("recovery failed: recovery step 1 `" +
+                            hostile_target("hostile_swap_workdir.sh").string() + " write` (" +
+                            (s.suite_dir() / "b_crash.toml").string() +
+                            ":5:1): ended with could not start: the workdir "));
   CHECK_THAT(text, Contains("assertion failed: 2 of 2 assertions failed after recovery"));
   CHECK_THAT(text, Contains("c_recover.toml:7:1: the workdir "));
   CHECK_THAT(text, Contains("setup failed: cannot take the `unchanged` snapshots: the workdir "));
-  CHECK_THAT(text, Contains("recovery failed: cannot snapshot the workdir before the second recovery: the workdir "));
+  CHECK_THAT(
+      text,
+      Contains("recovery failed: cannot snapshot the workdir before the second recovery: the workdir "));
   CHECK_THAT(text, Contains(linked));
   CHECK_THAT(text, Contains(other));
   CHECK(tree_state(outside) == outside_before);  // never written through the link
@@ -293,8 +304,10 @@ TEST_CASE("no data loss: a mount the harness may not detach is left in place wit
                      {"HOSTILE_PIDS", m.s.pid_file().string()}};
   crashpoint::harness::command_result r;
   std::thread harness([&] {
-    r = spawn(setpriv, {"--bounding-set=-sys_admin", crashpoint_exe().string(), "run", ".", "-j", "1", "--keep", "none"},
-              env, m.s.suite_dir());
+    r = spawn(
+        setpriv,
+        {"--bounding-set=-sys_admin", crashpoint_exe().string(), "run", ".", "-j", "1", "--keep", "none"},
+        env, m.s.suite_dir());
   });
   for (int run = 0; run < 2; ++run) {
     REQUIRE(ready.wait_for_numbers(1).size() == 1);
@@ -310,8 +323,9 @@ TEST_CASE("no data loss: a mount the harness may not detach is left in place wit
   const auto kept = m.s.kept_runs();
   REQUIRE(kept.size() == 2);
   for (const fs::path& run : kept) {
-    CHECK_THAT(r.err.text, Contains("crashpoint: warning: could not remove " + run.string() +
-                                    ": work/sub: a mount point that cannot be unmounted: Operation not permitted"));
+    CHECK_THAT(r.err.text,
+               Contains("crashpoint: warning: could not remove " + run.string() +
+                        ": work/sub: a mount point that cannot be unmounted: Operation not permitted"));
     CHECK_THAT(r.out.text, Contains("kept: " + run.string()));
   }
 }

@@ -23,8 +23,8 @@ command = ["{target}", "set", "7"]
 
 TEST_CASE("only: list --only prints exactly the named runs, in plan order") {
   const e2e_suite s = two_scenarios();
-  const auto r = s.crashpoint({"list", ".", "--only", "withdraw@store_after_meta", "--only",
-                               "deposit@store_after_tmp=kill"});
+  const auto r = s.crashpoint(
+      {"list", ".", "--only", "withdraw@store_after_meta", "--only", "deposit@store_after_tmp=kill"});
   INFO(shown(r));
   CHECK(exited_with(r, 0));
   CHECK(r.out.text == "deposit@store_after_tmp=kill\nwithdraw@store_after_meta\n");
@@ -52,8 +52,9 @@ TEST_CASE("only: an unknown id is a usage error with the closest id") {
   INFO(shown(r));
   CHECK(exited_with(r, 2));
   CHECK(r.out.text.empty());
-  CHECK(r.err.text == "crashpoint: --only \"deposit@store_after_rnme\": no run has this id (did you mean "
-                      "\"deposit@store_after_rename\"?)\n");
+  CHECK(r.err.text ==
+        "crashpoint: --only \"deposit@store_after_rnme\": no run has this id (did you mean "
+        "\"deposit@store_after_rename\"?)\n");
 }
 
 TEST_CASE("only: a scenario name given to --only is explained") {

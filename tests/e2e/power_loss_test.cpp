@@ -12,7 +12,9 @@ using Catch::Contains;
 
 namespace {
 
-fs::path recorder_fixture(const std::string& name) { return fs::path(CRASHPOINT_RECORDER_FIXTURE_DIR) / name; }
+fs::path recorder_fixture(const std::string& name) {
+  return fs::path(CRASHPOINT_RECORDER_FIXTURE_DIR) / name;
+}
 
 // Saves "new" over a durable "old" in `mode`, crashed just after the last
 // call the mode makes: the save is complete, as when a program acknowledges
@@ -21,8 +23,10 @@ std::string completed_save(const std::string& mode, const std::string& last_call
   return "checkpoints = [\"" + last_call + "\"]\n" + R"([setup]
 steps = [["{target}", "durable", "data", "old"]]
 [crash]
-command = ["{target}", ")" + mode + R"(", "data", "new"]
-model = ")" + model + R"("
+command = ["{target}", ")" +
+         mode + R"(", "data", "new"]
+model = ")" +
+         model + R"("
 [[recover]]
 command = ["cat", "data"]
 stdout_equals = "new"
@@ -38,7 +42,9 @@ void add_four_ways(e2e_suite& s, const std::string& model) {
 
 }  // namespace
 
-TEST_CASE("power loss: of four ways to save a file, a process crash loses none, a power cut all but the durable one") {
+TEST_CASE(
+    "power loss: of four ways to save a file, a process crash loses none, a power cut all but the durable "
+    "one") {
   e2e_suite p(suite_toml(recorder_fixture("rec_save_ways")));
   add_four_ways(p, "process");
   const auto process = p.run();
@@ -56,7 +62,8 @@ TEST_CASE("power loss: of four ways to save a file, a process crash loses none, 
   CHECK_THAT(power.out.text, Contains("PASS  durable  sys:fsync@2+"));
   // Each failure names what the state dropped, relative to the workdir.
   CHECK_THAT(power.out.text, Contains("lost: write(\"data\", 0..3) never fsynced"));
-  CHECK_THAT(power.out.text, Contains("lost: rename(\"data.tmp\" -> \"data\") parent directory never fsynced"));
+  CHECK_THAT(power.out.text,
+             Contains("lost: rename(\"data.tmp\" -> \"data\") parent directory never fsynced"));
   const auto doc = nlohmann::json::parse(read_text(report));
   std::size_t with_lost = 0;
   for (const auto& run : doc["runs"]) {
@@ -103,7 +110,8 @@ command = ["sh", "-c", "c=$(cat data); test \"$c\" = old || test \"$c\" = new"]
   CHECK_THAT(capped.out.text, Contains("2 of 4 crash states built (--max-states 2)"));
 }
 
-TEST_CASE("corrupt = \"garbage\": a log replayed without its checksums is caught, one that checks them is not") {
+TEST_CASE(
+    "corrupt = \"garbage\": a log replayed without its checksums is caught, one that checks them is not") {
   e2e_suite s(suite_toml(recorder_fixture("rec_log")));
   const std::string scenario = R"(checkpoints = ["sys:fsync@1+"]
 [setup]
@@ -144,6 +152,8 @@ crash_states = "all"
   INFO(shown(r));
   CHECK(exited_with(r, 2));
   CHECK_THAT(r.err.text, Contains("bad.toml:4:9: error: `model`: expected \"process\" or \"power-loss\""));
-  CHECK_THAT(r.err.text, Contains("bad.toml:5:11: error: `corrupt`: expected \"none\", \"torn\", \"zero\" or \"garbage\""));
+  CHECK_THAT(
+      r.err.text,
+      Contains("bad.toml:5:11: error: `corrupt`: expected \"none\", \"torn\", \"zero\" or \"garbage\""));
   CHECK_THAT(r.err.text, Contains("`crash_states = \"all\"` needs `model = \"power-loss\"`"));
 }

@@ -42,12 +42,12 @@ chmod 000 "$HOME" && chmod 000 . && chmod 500 ..
 std::string recycle_scenario(int runs, const fs::path& outside) {
   std::string checkpoints;
   for (int i = 0; i < runs; ++i) checkpoints += (i ? ", \"cp_" : "\"cp_") + std::to_string(i) + "\"";
-  return "checkpoints = [" + checkpoints + "]\n" +
-         "[setup]\nsteps = [[\"/bin/sh\", \"-c\", '''" + check_script +
+  return "checkpoints = [" + checkpoints + "]\n" + "[setup]\nsteps = [[\"/bin/sh\", \"-c\", '''" +
+         check_script +
          "''', \"check\", \"{checkpoint}\"], [\"{target}\", \"init\"]]\n"
          "[crash]\ncommand = [\"{target}\", \"impostor\", \"{checkpoint}\"]\n"
-         "[[recover]]\ncommand = [\"/bin/sh\", \"-c\", '''" + mess_script + "''', \"mess\", \"" +
-         outside.string() + "\"]\n";
+         "[[recover]]\ncommand = [\"/bin/sh\", \"-c\", '''" +
+         mess_script + "''', \"mess\", \"" + outside.string() + "\"]\n";
 }
 
 }  // namespace

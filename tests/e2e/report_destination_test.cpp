@@ -137,7 +137,8 @@ command = ["{target}", "set", "7"]
   refused({"--json", "scen/new.json"}, "--json scen/new.json: that is inside the scenario folder scen");
   refused({"--json", "fix/data/value"}, "--json fix/data/value: that is inside the fixture fix");
   refused({"--junit", "store"}, "--junit store: that is the target store");
-  refused({"--json", "fix/report.json", "--target", "store"}, "--json fix/report.json: that is inside the fixture fix");
+  refused({"--json", "fix/report.json", "--target", "store"},
+          "--json fix/report.json: that is inside the fixture fix");
 
   CHECK(read_text(s.suite_dir() / "scen/ok.toml") == ok_toml);
   CHECK(read_text(s.suite_dir() / "fix/data/value") == "5\n");
@@ -160,7 +161,8 @@ TEST_CASE("report destinations: coverage --json follows the same rules") {
     INFO(shown(r));
     CHECK(exited_with(r, 2));
     CHECK(r.out.text.empty());
-    CHECK(r.err.text == "crashpoint: --json " + file + ": " + error + ", an input of this session; nothing was run\n");
+    CHECK(r.err.text ==
+          "crashpoint: --json " + file + ": " + error + ", an input of this session; nothing was run\n");
   };
   refused("src/coverage.json", "that is inside the source folder src");
   refused("scen/coverage.json", "that is inside the scenario folder scen");
@@ -171,5 +173,6 @@ TEST_CASE("report destinations: coverage --json follows the same rules") {
   CHECK(exited_with(dash, 0));
   CHECK(json::parse(dash.out.text)["summary"]["covered"] == 1);  // stdout holds the report alone
   CHECK_THAT(dash.err.text, Contains("store_after_rename"));     // the table went to stderr
-  CHECK(read_text(s.suite_dir() / "src/store.cpp") == "crashpoint::maybe_panic_at(\"store_after_rename\");\n");
+  CHECK(read_text(s.suite_dir() / "src/store.cpp") ==
+        "crashpoint::maybe_panic_at(\"store_after_rename\");\n");
 }

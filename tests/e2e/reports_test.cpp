@@ -32,8 +32,8 @@ equals = "5\n"
 )";
 
 e2e_suite mixed_suite() {
-  return e2e_suite(store_suite(), {{"mixed.toml", old_value_scenario},
-                                   {"other.toml", store_scenario("store_after_meta")}});
+  return e2e_suite(store_suite(),
+                   {{"mixed.toml", old_value_scenario}, {"other.toml", store_scenario("store_after_meta")}});
 }
 
 // A run whose recovery fails writing markup, control characters, a byte that
@@ -74,7 +74,7 @@ const json& run_with_id(const json& doc, const std::string& id) {
 }
 
 std::optional<xml_node> testcase_named(const xml_node& root, const std::string& classname,
-                                      const std::string& name) {
+                                       const std::string& name) {
   for (const xml_node& tc : root.descendants("testcase")) {
     if (tc.attr("classname") == classname && tc.attr("name") == name) return tc;
   }
@@ -269,7 +269,7 @@ TEST_CASE("reports: an interrupted run writes the completed runs and says it was
 timeout = "60s"
 [setup]
 steps = [["sh", "-c", "kill -TERM \"$(cut -d ' ' -f 4 /proc/$PPID/stat)\"; exec \"$0\"", ")" +
-                             fixture("proc_hang").string() + R"("]]
+                            fixture("proc_hang").string() + R"("]]
 [crash]
 command = ["{target}", "set", "7"]
 )");

@@ -60,8 +60,8 @@ TEST_CASE("setup template: an explored scenario runs its setup once, in discover
 
 TEST_CASE("setup template: `[setup] template = false` runs setup in every run") {
   const counting_suite s;
-  s.suite().add("put.toml", "checkpoints = \"auto\"\n" + std::string(counting_setup) +
-                                "template = false\n" + put_crash);
+  s.suite().add("put.toml",
+                "checkpoints = \"auto\"\n" + std::string(counting_setup) + "template = false\n" + put_crash);
   const auto r = s.suite().run({"-j", "2"});
   INFO(shown(r));
   CHECK(exited_with(r, 0));
@@ -112,7 +112,8 @@ echo hi > d/e/f
 chmod 640 d/e/f
 touch -d 2001-01-01T00:00:00Z d/e/f
 ln -s e d/rel
-ln -s ")toml" + outside.path().string() + R"toml(" out
+ln -s ")toml" + outside.path().string() +
+                                R"toml(" out
 ln d/e/f hard
 mkfifo pipe
 truncate -s 1G sparse
@@ -120,12 +121,14 @@ echo tail >> sparse
 mkdir locked
 chmod 500 locked
 """]]
-)toml" + std::string(put_crash) + R"toml(
+)toml" + std::string(put_crash) +
+                                R"toml(
 [[assert]]
 command = ["sh", "-c", """
 set -e
 test "$(readlink d/rel)" = e
-test "$(readlink out)" = ")toml" + outside.path().string() + R"toml("
+test "$(readlink out)" = ")toml" +
+                                outside.path().string() + R"toml("
 test "$(stat -c %a d/e/f)" = 640
 test "$(stat -c %Y d/e/f)" = 978307200
 test "$(stat -c %h hard)" = 2

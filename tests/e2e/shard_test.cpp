@@ -115,9 +115,8 @@ TEST_CASE("shard: Bazel's TEST_SHARD_INDEX (from 0) and TEST_TOTAL_SHARDS select
 TEST_CASE("shard: Bazel's TEST_SHARD_STATUS_FILE is touched when sharding by its variables") {
   const e2e_suite s = twelve_run_suite();
   const fs::path status = s.suite_dir() / "status";
-  const env_vars bazel{{"TEST_TOTAL_SHARDS", "2"},
-                       {"TEST_SHARD_INDEX", "1"},
-                       {"TEST_SHARD_STATUS_FILE", status.string()}};
+  const env_vars bazel{
+      {"TEST_TOTAL_SHARDS", "2"}, {"TEST_SHARD_INDEX", "1"}, {"TEST_SHARD_STATUS_FILE", status.string()}};
   SECTION("run") {
     const auto r = s.run({}, bazel);
     INFO(shown(r));
@@ -190,8 +189,9 @@ TEST_CASE("shard: bad Bazel shard variables are usage errors naming the variable
   INFO(shown(r));
   CHECK(exited_with(r, 2));
   CHECK(r.out.text.empty());
-  CHECK(r.err.text == "crashpoint: TEST_SHARD_INDEX=\"2\": expected a whole number from 0 to 1 (the index "
-                      "counts from 0; TEST_TOTAL_SHARDS is 2)\n");
+  CHECK(r.err.text ==
+        "crashpoint: TEST_SHARD_INDEX=\"2\": expected a whole number from 0 to 1 (the index "
+        "counts from 0; TEST_TOTAL_SHARDS is 2)\n");
 }
 
 TEST_CASE("shard: --filter applies first, then the shard splits what is left") {

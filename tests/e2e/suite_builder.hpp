@@ -80,7 +80,7 @@ class e2e_suite {
   }
 
   fs::path suite_dir() const { return root_ / "suite"; }
-  fs::path harness_tmp() const { return root_ / "tmp"; }   // the harness's TMPDIR
+  fs::path harness_tmp() const { return root_ / "tmp"; }    // the harness's TMPDIR
   fs::path harness_home() const { return root_ / "home"; }  // the harness's HOME
 
   // Runs `crashpoint args...` from the suite folder (so the default path

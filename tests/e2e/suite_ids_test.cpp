@@ -55,6 +55,6 @@ TEST_CASE("suite ids: two runs that would share an id are a usage error naming b
   INFO(shown(r));
   CHECK(exited_with(r, 2));
   CHECK(r.out.text.empty());
-  CHECK_THAT(r.err.text, Contains("two runs have the id \"a@b@c\"") && Contains("a.toml") &&
-                             Contains("a@b.toml"));
+  CHECK_THAT(r.err.text,
+             Contains("two runs have the id \"a@b@c\"") && Contains("a.toml") && Contains("a@b.toml"));
 }

@@ -71,8 +71,10 @@ TEST_CASE("syscall points: a failed call the command then ignores is a wrong end
   // mv reports the failed rename, but the shell still exits 0.
   // The rename of f to g fails; recovery runs `recover` (a TOML array).
   const auto failing_rename = [](const std::string& crash, const std::string& recover) {
-    return "checkpoints = [\"sys:rename@1=error(EIO)\"]\n[setup]\nsteps = [[\"sh\", \"-c\", \"echo a > f\"]]\n"
-           "[crash]\ncommand = " + crash + "\n[[recover]]\ncommand = " + recover + "\n";
+    return "checkpoints = [\"sys:rename@1=error(EIO)\"]\n[setup]\nsteps = [[\"sh\", \"-c\", \"echo a > "
+           "f\"]]\n"
+           "[crash]\ncommand = " +
+           crash + "\n[[recover]]\ncommand = " + recover + "\n";
   };
   s.add("ignores.toml", failing_rename(R"(["sh", "-c", "mv f g; exit 0"])", R"(["true"])"));
   s.add("reports.toml", failing_rename(R"(["mv", "f", "g"])", R"(["test", "-f", "f"])"));

@@ -78,9 +78,9 @@ class xml_node {
 class xml_doc {
  public:
   explicit xml_doc(const std::string& text)
-      : doc_(xmlReadMemory(text.data(), static_cast<int>(text.size()), "report.xml", nullptr,
-                           XML_PARSE_NONET),
-             xmlFreeDoc) {
+      : doc_(
+            xmlReadMemory(text.data(), static_cast<int>(text.size()), "report.xml", nullptr, XML_PARSE_NONET),
+            xmlFreeDoc) {
     INFO("libxml2: " << last_error());
     REQUIRE(doc_ != nullptr);
   }

@@ -9,11 +9,9 @@ using namespace crashpoint::test;
 
 namespace {
 
-crashpoint::harness::command_result run_cpp_scenarios(const std::string& harness,
-                                                      const std::string& target) {
-  return spawn(harness,
-               {"run", (source_dir() / "examples/harness_api/scenarios").string(), "--target",
-                target, "--keep", "none"});
+crashpoint::harness::command_result run_cpp_scenarios(const std::string& harness, const std::string& target) {
+  return spawn(harness, {"run", (source_dir() / "examples/harness_api/scenarios").string(), "--target",
+                         target, "--keep", "none"});
 }
 
 }  // namespace

@@ -15,10 +15,10 @@ using namespace crashpoint::test;
 namespace {
 
 crashpoint::harness::command_result run_bundled_scenarios(const std::string& target) {
-  return spawn(CRASHPOINT_TEST_EXE,
-               {"run", (source_dir() / "scenarios").string(), "--target", target, "-j", "2",
-                "--keep", "none"},
-               {{"LANG", "C"}});
+  return spawn(
+      CRASHPOINT_TEST_EXE,
+      {"run", (source_dir() / "scenarios").string(), "--target", target, "-j", "2", "--keep", "none"},
+      {{"LANG", "C"}});
 }
 
 // The ids `SCENARIO  CHECKPOINT` of the runs reported as FAIL.

@@ -47,9 +47,7 @@ std::vector<std::string> not_durable(const fs::path& log) {
         break;
       case rec::call_kind::write:
       case rec::call_kind::truncate:
-      case rec::call_kind::fallocate:
-        dirty_files.emplace(op->path, call);
-        break;
+      case rec::call_kind::fallocate: dirty_files.emplace(op->path, call); break;
       case rec::call_kind::rename:
       case rec::call_kind::link:
         dirty_dirs.emplace(parent_of(op->path), call);
@@ -71,8 +69,7 @@ std::vector<std::string> not_durable(const fs::path& log) {
         dirty_files.erase(op->path);
         dirty_dirs.erase(op->path);
         break;
-      default:
-        break;
+      default: break;
     }
   });
   std::vector<std::string> out;
@@ -86,7 +83,9 @@ struct audit {
   fs::path work() const { return dir.path() / "work"; }
   audit() { fs::create_directory(work()); }
 
-  void run(const std::vector<std::string>& args) const { REQUIRE(exited_with(spawn(MINIKV_EXE, args, {}, work()), 0)); }
+  void run(const std::vector<std::string>& args) const {
+    REQUIRE(exited_with(spawn(MINIKV_EXE, args, {}, work()), 0));
+  }
 
   // Runs minikv ARGS under the recorder; it must succeed. Returns what it left not durable.
   std::vector<std::string> recorded(std::vector<std::string> args) const {

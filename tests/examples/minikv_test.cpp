@@ -185,8 +185,7 @@ TEST_CASE("compaction folds the log into the snapshot and empties the log", "[mi
 TEST_CASE("recovery removes leftover temporaries", "[minikv]") {
   temp_dir dir;
   write_bytes(data_file(dir, "snapshot.tmp"), "an interrupted compaction");
-  CHECK(minikv::fsck(dir.path()) ==
-        std::vector<std::string>{"data/snapshot.tmp: leftover temporary"});
+  CHECK(minikv::fsck(dir.path()) == std::vector<std::string>{"data/snapshot.tmp: leftover temporary"});
 
   minikv::store db = open_store(dir.path());
   CHECK(db.recovered().removed_temporaries == std::vector<std::string>{"snapshot.tmp"});
@@ -205,8 +204,7 @@ TEST_CASE("a damaged snapshot stops the store from opening", "[minikv]") {
 
 // ---- recovery from damage, at every byte ------------------------------------
 
-TEST_CASE("a log cut at any byte offset recovers exactly the records before the cut",
-          "[minikv][recovery]") {
+TEST_CASE("a log cut at any byte offset recovers exactly the records before the cut", "[minikv][recovery]") {
   const sample_log log = make_sample_log();
   for (std::size_t cut = 0; cut <= log.bytes.size(); ++cut) {
     CAPTURE(cut);
@@ -353,8 +351,8 @@ outcome run_minikv(const char* exe, const fs::path& dir, std::vector<std::string
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   pid_t pid = -1;
   const int spawned = posix_spawn(&pid, exe, &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -389,8 +387,8 @@ TEST_CASE("minikv reports an injected failure as `minikv: <message>`", "[minikv]
   const outcome failed = run_minikv(MINIKV_EXE, dir.path(), {"compact"}, "compact_rename");
   CHECK(failed.signal_number == 0);
   CHECK(failed.exit_code == 1);
-  CHECK(failed.stderr_text == "minikv: " + crashpoint::env_var() +
-                                  ": failing at checkpoint `compact_rename` (intentional)\n");
+  CHECK(failed.stderr_text ==
+        "minikv: " + crashpoint::env_var() + ": failing at checkpoint `compact_rename` (intentional)\n");
 }
 
 TEST_CASE("minikv_buggy loses acknowledged puts where minikv does not", "[minikv][exe]") {
@@ -398,8 +396,7 @@ TEST_CASE("minikv_buggy loses acknowledged puts where minikv does not", "[minikv
     CAPTURE(exe);
     temp_dir dir;
     REQUIRE(run_minikv(exe, dir.path(), {"put", "a", "1"}).exit_code == 0);
-    REQUIRE(run_minikv(exe, dir.path(), {"compact"}, "compact_before_rename").signal_number ==
-            SIGABRT);
+    REQUIRE(run_minikv(exe, dir.path(), {"compact"}, "compact_before_rename").signal_number == SIGABRT);
     const bool buggy = std::string_view(exe) == MINIKV_BUGGY_EXE;
     CHECK(run_minikv(exe, dir.path(), {"get", "a"}).exit_code == (buggy ? 3 : 0));
   }

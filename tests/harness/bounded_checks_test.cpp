@@ -16,8 +16,8 @@
 #include "check/tree_walk.hpp"
 
 using namespace crashpoint::harness;
-using crashpoint::test::temp_dir;
 using Catch::Contains;
+using crashpoint::test::temp_dir;
 
 namespace {
 
@@ -64,20 +64,22 @@ TEST_CASE("bounded checks: the stop flag ends a read and a walk at their next pi
   const opened_file f = open_for_check(AT_FDCWD, (dir / "big").c_str(), true);
   REQUIRE(f.problem.empty());
   std::size_t pieces = 0;
-  CHECK_THROWS_AS(read_pieces(f.fd.get(), budget, "reading", [&](std::string_view) {
-                    stop = ++pieces == 3;  // SIGINT arrives while the third piece is read
-                    return true;
-                  }),
+  CHECK_THROWS_AS(read_pieces(f.fd.get(), budget, "reading",
+                              [&](std::string_view) {
+                                stop = ++pieces == 3;  // SIGINT arrives while the third piece is read
+                                return true;
+                              }),
                   check_interrupted);
   CHECK(pieces == 3);
 
   stop = false;
   for (int i = 0; i < 10; ++i) write(dir / "tree" / std::to_string(i), "");
   std::size_t visited = 0;
-  CHECK_THROWS_AS(walk_tree(dir / "tree", "tree", budget, [&](const walk_entry&) {
-                    stop = ++visited == 4;
-                    return true;
-                  }),
+  CHECK_THROWS_AS(walk_tree(dir / "tree", "tree", budget,
+                            [&](const walk_entry&) {
+                              stop = ++visited == 4;
+                              return true;
+                            }),
                   check_interrupted);
   CHECK(visited == 4);
   CHECK_THROWS_AS(check_glob({"**", 0, {}}, dir.path(), budget), check_interrupted);
@@ -86,7 +88,7 @@ TEST_CASE("bounded checks: the stop flag ends a read and a walk at their next pi
 TEST_CASE("bounded checks: a FIFO or a device is refused without blocking, never read") {
   const temp_dir dir;
   REQUIRE(::mkfifo((dir / "fifo").c_str(), 0600) == 0);  // no writer: a read would block for ever
-  fs::create_symlink("/dev/zero", dir / "zero");           // a read would never end
+  fs::create_symlink("/dev/zero", dir / "zero");         // a read would never end
   const auto fifo = check_file(contains_check("fifo", "x"), {dir.path(), dir.path()}, plenty());
   CHECK(fifo == std::vector<std::string>{"file fifo is not a regular file (a FIFO)"});
   const auto zero = check_file(contains_check("zero", "x"), {dir.path(), dir.path()}, plenty());
@@ -100,7 +102,8 @@ TEST_CASE("bounded checks: contains streams the file and finds text across piece
   text += std::string(3 * file_piece_bytes, 'b');
   write(dir / "f", text);
   CHECK(check_file(contains_check("f", "needle"), {dir.path(), dir.path()}, plenty()).empty());
-  CHECK(check_file(contains_check("f", std::string(file_piece_bytes + 10, 'b')), {dir.path(), dir.path()}, plenty())
+  CHECK(check_file(contains_check("f", std::string(file_piece_bytes + 10, 'b')), {dir.path(), dir.path()},
+                   plenty())
             .empty());
   const auto missing = check_file(contains_check("f", "pin"), {dir.path(), dir.path()}, plenty());
   REQUIRE(missing.size() == 1);
@@ -126,7 +129,8 @@ TEST_CASE("bounded checks: a walk stops at its entry and path-name limits") {
   const temp_dir dir;
   for (int i = 0; i < 6; ++i) write(dir / "many" / std::to_string(i), "");
   const auto walk = [&](walk_limits limits) {
-    walk_tree(dir / "many", "many", plenty(), [](const walk_entry&) { return true; }, limits);
+    walk_tree(
+        dir / "many", "many", plenty(), [](const walk_entry&) { return true; }, limits);
   };
   CHECK_NOTHROW(walk({max_walk_depth, 6, max_walk_path_bytes}));
   CHECK_THROWS_WITH(walk({max_walk_depth, 5, max_walk_path_bytes}),

@@ -112,17 +112,18 @@ std::string scenarios_arg(const std::string& rel = "") { return (data_dir / "sce
 
 TEST_CASE("coverage: the default pattern finds the C++, C and Rust calls with their lines") {
   const std::string text =
-      "crashpoint::maybe_panic_at(\"a\");\n"   // C++ with namespace
+      "crashpoint::maybe_panic_at(\"a\");\n"      // C++ with namespace
       "if (auto ec = maybe_fail_at(\"b\")) {}\n"  // C++ without
-      "crashpoint_maybe_panic_at(\"c\");\n"     // C
-      "crashpoint_maybe_fail_at_n(\"d\", 1);\n"  // C, length variant
-      "fault_inject::maybe_panic_at(\"e\");\n";  // Rust
+      "crashpoint_maybe_panic_at(\"c\");\n"       // C
+      "crashpoint_maybe_fail_at_n(\"d\", 1);\n"   // C, length variant
+      "fault_inject::maybe_panic_at(\"e\");\n";   // Rust
   CHECK(found(text) == std::vector<std::string>{"a:1", "b:2", "c:3", "d:4", "e:5"});
 }
 
 TEST_CASE("coverage: whitespace and newlines may separate the call from its literal") {
   // The line is the name's line, where an editor should jump.
-  CHECK(found("x();\ncrashpoint::maybe_panic_at (\n    \"split\");\n") == std::vector<std::string>{"split:3"});
+  CHECK(found("x();\ncrashpoint::maybe_panic_at (\n    \"split\");\n") ==
+        std::vector<std::string>{"split:3"});
 }
 
 TEST_CASE("coverage: other identifiers, other arguments and empty names are not checkpoints") {
@@ -137,18 +138,20 @@ TEST_CASE("coverage: a --pattern's capture group 1 is a name, found beside the d
 }
 
 TEST_CASE("coverage: a name two patterns find at one place is listed once") {
-  CHECK(found("maybe_panic_at(\"q\")", {R"re(maybe_panic_at\("(\w+)")re"}) == std::vector<std::string>{"q:1"});
+  CHECK(found("maybe_panic_at(\"q\")", {R"re(maybe_panic_at\("(\w+)")re"}) ==
+        std::vector<std::string>{"q:1"});
 }
 
 TEST_CASE("coverage: the built-in matcher finds exactly what the documented regex finds") {
   std::string error;
   const auto documented = user_pattern::compile(default_checkpoint_pattern, error);
   REQUIRE(documented);
-  for (const std::string text : {
-           "crashpoint::maybe_panic_at(\"a\")", "crashpoint_maybe_fail_at_n( \"b\", 1)", "maybe_panic_at\n(\n\"c\")",
-           "xcrashpoint_maybe_panic_at(\"d\")", "my_maybe_panic_at(\"e\")", "maybe_panic_at(\"f\\\"g\")",
-           "maybe_fail_at(\"h\ni\")", "maybe_panic_at(\"\")", "maybe_panic_at_n_(\"j\")", "maybe_panic_at(k)",
-           "maybe_fail_at(\"unterminated", "maybe_maybe_panic_at(\"l\")", "(maybe_fail_at(\"m\"))"}) {
+  for (const std::string text :
+       {"crashpoint::maybe_panic_at(\"a\")", "crashpoint_maybe_fail_at_n( \"b\", 1)",
+        "maybe_panic_at\n(\n\"c\")", "xcrashpoint_maybe_panic_at(\"d\")", "my_maybe_panic_at(\"e\")",
+        "maybe_panic_at(\"f\\\"g\")", "maybe_fail_at(\"h\ni\")", "maybe_panic_at(\"\")",
+        "maybe_panic_at_n_(\"j\")", "maybe_panic_at(k)", "maybe_fail_at(\"unterminated",
+        "maybe_maybe_panic_at(\"l\")", "(maybe_fail_at(\"m\"))"}) {
     std::vector<std::string> names;  // what the documented regex finds
     documented->for_each_match(text, [&](std::size_t, std::string_view name) {
       if (!name.empty()) names.emplace_back(name);
@@ -262,7 +265,8 @@ TEST_CASE("coverage: a name no source defines is undefined, with its place and a
 TEST_CASE("coverage: undefined names fail; --require-all fails on an uncovered checkpoint too") {
   const coverage_report all = build_coverage(scan_data(), load_data().suites, std::nullopt);
   CHECK(coverage_exit_code(all, false) == 1);
-  const coverage_report no_typo = build_coverage(scan_data(), load_data({"append.toml", "index.toml"}).suites, std::nullopt);
+  const coverage_report no_typo =
+      build_coverage(scan_data(), load_data({"append.toml", "index.toml"}).suites, std::nullopt);
   CHECK(coverage_exit_code(no_typo, false) == 0);
   CHECK(coverage_exit_code(no_typo, true) == 1);  // compact_before_swap
 }
@@ -279,7 +283,8 @@ TEST_CASE("coverage: traced runs count hits, and an auto scenario covers what it
   CHECK(r.untraced_auto.empty());
   CHECK(row(r, "journal_after_append").hits() == 2);
   CHECK(row(r, "index_after_write").hits() == 2);
-  CHECK(row(r, "index_after_write").reached_by == std::map<std::string, std::uint64_t>{{"auto", 1}, {"index", 1}});
+  CHECK(row(r, "index_after_write").reached_by ==
+        std::map<std::string, std::uint64_t>{{"auto", 1}, {"index", 1}});
   CHECK(row(r, "index_after_write").scenarios == std::vector<std::string>{"auto", "index"});
   CHECK(row(r, "compact_before_swap").hits() == 0);
   const checkpoint_coverage& dynamic = row(r, "dynamic_point");  // reached, in no source
@@ -368,7 +373,8 @@ TEST_CASE("coverage command: --require-all passes when every checkpoint has a sc
   t.write("src/a.cpp", "crashpoint::maybe_panic_at(\"only_one\");\n");
   t.write("scenarios/crashpoint.toml", "[target]\ncommand = \"true\"\n");
   t.write("scenarios/s.toml", "checkpoints = [\"only_one\"]\n[crash]\ncommand = [\"{target}\"]\n");
-  const coverage_call c = call_coverage({"--require-all", "--source", (t / "src").string(), (t / "scenarios").string()});
+  const coverage_call c =
+      call_coverage({"--require-all", "--source", (t / "src").string(), (t / "scenarios").string()});
   CHECK(c.code == 0);
   CHECK_THAT(c.out, Contains("1 checkpoint: 1 covered, 0 not covered; 0 undefined names"));
 }
@@ -395,7 +401,8 @@ TEST_CASE("coverage command: bad input exits 2") {
   CHECK(call_coverage({"--source", (data_dir / "missing").string(), scenarios_arg()}).code == 2);
   CHECK(call_coverage({"--source", src_arg(), "--pattern", "(", scenarios_arg()}).code == 2);
   CHECK(call_coverage({"--source", src_arg(), (data_dir / "src").string()}).code == 2);  // no scenarios
-  CHECK(call_coverage({"--source", src_arg(), "--json", (data_dir / "missing/x.json").string(), scenarios_arg()})
+  CHECK(call_coverage(
+            {"--source", src_arg(), "--json", (data_dir / "missing/x.json").string(), scenarios_arg()})
             .code == 2);
 }
 

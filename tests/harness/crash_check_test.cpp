@@ -15,8 +15,10 @@ suite default_suite() { return suite{}; }
 command_result ended(exit_status::kind k, int code_or_signal, std::string err) {
   command_result r;
   r.status.k = k;
-  if (k == exit_status::kind::exited) r.status.code = code_or_signal;
-  else r.status.signal = code_or_signal;
+  if (k == exit_status::kind::exited)
+    r.status.code = code_or_signal;
+  else
+    r.status.signal = code_or_signal;
   r.err.text = std::move(err);
   return r;
 }
@@ -98,7 +100,8 @@ TEST_CASE("the message with another end is a wrong end") {
 TEST_CASE("a trace that shows no armed checkpoint firing refutes the message") {
   const auto e = predict_crash(default_suite(), {}, "a");
   const auto r = ended(exit_status::kind::signaled, SIGABRT, msg_a);
-  CHECK(judge_crash(e, r, summarize_trace("12 panic 1 pass a\n")).outcome == crash_outcome::crashed_elsewhere);
+  CHECK(judge_crash(e, r, summarize_trace("12 panic 1 pass a\n")).outcome ==
+        crash_outcome::crashed_elsewhere);
   CHECK(judge_crash(e, r, summarize_trace("12 panic 1 pass a\n12 panic 2 abort a\n")).outcome ==
         crash_outcome::confirmed);
   // What read_trace gives for a crash: the armed names' firing only.
@@ -120,9 +123,12 @@ TEST_CASE("a fail point must exit non-zero, not by a signal") {
   crash.expect = expectation::error;
   const auto e = predict_crash(default_suite(), crash, "a");
   const std::string msg = "CRASHPOINT: failing at checkpoint `a` (intentional)\n";
-  CHECK(judge_crash(e, ended(exit_status::kind::exited, 1, msg), no_trace).outcome == crash_outcome::confirmed);
-  CHECK(judge_crash(e, ended(exit_status::kind::signaled, SIGABRT, msg), no_trace).outcome == crash_outcome::wrong_end);
-  CHECK(judge_crash(e, ended(exit_status::kind::exited, 0, msg), no_trace).outcome == crash_outcome::wrong_end);
+  CHECK(judge_crash(e, ended(exit_status::kind::exited, 1, msg), no_trace).outcome ==
+        crash_outcome::confirmed);
+  CHECK(judge_crash(e, ended(exit_status::kind::signaled, SIGABRT, msg), no_trace).outcome ==
+        crash_outcome::wrong_end);
+  CHECK(judge_crash(e, ended(exit_status::kind::exited, 0, msg), no_trace).outcome ==
+        crash_outcome::wrong_end);
 }
 
 TEST_CASE("end conditions match exactly, and any means any non-zero end") {

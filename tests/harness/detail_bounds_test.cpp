@@ -14,7 +14,10 @@ TEST_CASE("bound_lines keeps short lines and cuts a long one around a count of w
 
 TEST_CASE("bound_lines never splits a UTF-8 sequence") {
   // "é" is two bytes: a cut inside one leaves it out whole.
-  const std::string text = "aaa\xC3\xA9" "bbbbbb\xC3\xA9" "ccc";
+  const std::string text =
+      "aaa\xC3\xA9"
+      "bbbbbb\xC3\xA9"
+      "ccc";
   CHECK(bound_lines(text, 8) == "aaa[crashpoint: 10 bytes omitted]ccc");
 }
 

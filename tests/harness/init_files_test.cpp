@@ -60,16 +60,16 @@ TEST_CASE("init: the starter files load without errors, with the target and chec
 
 TEST_CASE("init: every optional part is there, commented out, with a pointer to the docs") {
   const std::string suite = starter_suite_text("./tool", "scenarios");
-  for (const char* part : {"# env_var = ", "# crash_message = ", "# fail_message = ", "# crash_status = ",
-                           "# [defaults]", "# timeout = ", "# env = ", "docs/scenario-format.md",
-                           "crashpoint validate scenarios"}) {
+  for (const char* part :
+       {"# env_var = ", "# crash_message = ", "# fail_message = ", "# crash_status = ", "# [defaults]",
+        "# timeout = ", "# env = ", "docs/scenario-format.md", "crashpoint validate scenarios"}) {
     CHECK_THAT(suite, Contains(part));
   }
   const std::string scen = starter_scenario_text("log_append");
-  for (const char* part : {"# timeout = ", "# [env]", "# [setup]", "# fixture = ", "# steps = ",
-                           "\n[crash]\n", "# expect = ", "# status = ", "# [[recover]]", "# [[assert]]",
-                           "# file = ", "# glob = ", "docs/scenario-format.md",
-                           "checkpoints = [\"log_append\"]", "\"log_append@2\""}) {
+  for (const char* part :
+       {"# timeout = ", "# [env]", "# [setup]", "# fixture = ", "# steps = ", "\n[crash]\n", "# expect = ",
+        "# status = ", "# [[recover]]", "# [[assert]]", "# file = ", "# glob = ", "docs/scenario-format.md",
+        "checkpoints = [\"log_append\"]", "\"log_append@2\""}) {
     CHECK_THAT(scen, Contains(part));
   }
 }

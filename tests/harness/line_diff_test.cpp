@@ -36,7 +36,9 @@ TEST_CASE("line diff: changes far apart are separate hunks; lines added and remo
 
 TEST_CASE("line diff: a missing final newline is shown, control bytes escaped, long lines cut") {
   CHECK(line_diff("a\nb\n", "a\nb") == "@@ -1,2 +1,2 @@\n a\n-b\n+b\n\\ no newline at the end");
-  CHECK(line_diff("a\tb\n", "a\x01" "b\n") == "@@ -1,1 +1,1 @@\n-a\\tb\n+a\\x01b");
+  CHECK(line_diff("a\tb\n",
+                  "a\x01"
+                  "b\n") == "@@ -1,1 +1,1 @@\n-a\\tb\n+a\\x01b");
   const std::string diff = line_diff("x\n", std::string(100'000, 'y') + "\n");
   CHECK(diff.size() < 300);
   CHECK(diff.find("more bytes]") != std::string::npos);

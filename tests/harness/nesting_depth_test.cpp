@@ -29,7 +29,7 @@ TEST_CASE("toml depth: 40,000 dotted key segments are refused at the first segme
   const std::string key = "a" + repeat(".a", 39'999) + " = 1\n";
   // Segment 257 opens the 257th table: column 1 + 2 * 256.
   CHECK(excess("checkpoints = [\"x\"]\n" + key, 256) == "2:513");
-  CHECK(excess("a.b.c = 1\n", 2) == "none");  // tables a, b
+  CHECK(excess("a.b.c = 1\n", 2) == "none");   // tables a, b
   CHECK(excess("a.b.c.d = 1\n", 2) == "1:5");  // c is the third
 }
 
@@ -54,7 +54,7 @@ TEST_CASE("toml depth: strings and comments are skipped, however they look") {
         "none");
   CHECK(excess("\"a.b.c\".d = 1\n", 1) == "none");
   CHECK(excess("x = \"é\" ; y.z.w = 1\n", 1) == "none");  // invalid TOML: toml++ reports it
-  CHECK(excess("s = \"é\"\nt.u.v = 1\n", 1) == "2:3");       // columns in characters
+  CHECK(excess("s = \"é\"\nt.u.v = 1\n", 1) == "2:3");    // columns in characters
 }
 
 TEST_CASE("json depth: the byte at which nesting passes the limit") {

@@ -85,7 +85,7 @@ TEST_CASE("orphan reaper: every child out of our group is killed and reaped, a z
   CHECK(::kill(other_group, 0) == -1);  // reaped: no zombie left either
   CHECK(::kill(other_session, 0) == -1);
   CHECK(::kill(dead, 0) == -1);
-  CHECK(still_our_child(in_group));     // the embedding program's own child
+  CHECK(still_our_child(in_group));  // the embedding program's own child
   end(in_group);
 }
 

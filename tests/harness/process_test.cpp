@@ -185,7 +185,7 @@ TEST_CASE("process: a timeout kills the child") {
   CHECK(r.status.signal == SIGKILL);
   CHECK(r.status.describe() == "timed out after 200ms");
   const pid_t pid = first_line_as_pid(r.out.text);  // printed before the timeout
-  CHECK(::kill(pid, 0) == -1);                       // reaped: gone
+  CHECK(::kill(pid, 0) == -1);                      // reaped: gone
   CHECK(no_children_left());
 }
 

@@ -56,8 +56,7 @@ TEST_CASE("suite_set lists runs and executes one, reporting every step") {
   const crashpoint::run_report failed = suites.execute("basic@missing", keep_none);
   CHECK_FALSE(failed.passed);
   CHECK(failed.failure == "checkpoint not reached");
-  CHECK_THAT(failed.text(), Catch::StartsWith("FAIL  basic  missing  (") &&
-                                Catch::Contains("reproduce:"));
+  CHECK_THAT(failed.text(), Catch::StartsWith("FAIL  basic  missing  (") && Catch::Contains("reproduce:"));
 }
 
 TEST_CASE("a C++ assertion that throws fails with the exception's message") {
@@ -149,7 +148,8 @@ stdout_equals = "a=1\nb=2\nz=0\n"
 
 TEST_CASE("suite_set::execute_all reports a failed discovery in place of its crash points") {
   temp_dir dir;
-  write(dir / "s/crashpoint.toml", "[target]\ncommand = \"" + fixture("checkpoint_actions").string() + "\"\n");
+  write(dir / "s/crashpoint.toml",
+        "[target]\ncommand = \"" + fixture("checkpoint_actions").string() + "\"\n");
   write(dir / "s/broken.toml", R"(checkpoints = "auto"
 [crash]
 command = ["/bin/sh", "-c", "exit 3"]

@@ -62,18 +62,18 @@ TEST_CASE("reports: xml_escape replaces what XML 1.0 cannot hold") {
   const std::string accents = "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80";
   CHECK(xml_escape(accents, false) == accents);
   const std::string fffd = "\xEF\xBF\xBD";
-  CHECK(xml_escape("\xFF", false) == fffd);                         // never valid
-  CHECK(xml_escape("a\xC3", false) == "a" + fffd);                  // truncated
-  CHECK(xml_escape("\xC0\xAF", false) == fffd + fffd);              // overlong '/'
-  CHECK(xml_escape("\xED\xA0\x80", false) == fffd + fffd + fffd);   // a UTF-16 surrogate
-  CHECK(xml_escape("\xEF\xBF\xBE", false) == fffd + fffd + fffd);   // U+FFFE, not an XML character
+  CHECK(xml_escape("\xFF", false) == fffd);                                   // never valid
+  CHECK(xml_escape("a\xC3", false) == "a" + fffd);                            // truncated
+  CHECK(xml_escape("\xC0\xAF", false) == fffd + fffd);                        // overlong '/'
+  CHECK(xml_escape("\xED\xA0\x80", false) == fffd + fffd + fffd);             // a UTF-16 surrogate
+  CHECK(xml_escape("\xEF\xBF\xBE", false) == fffd + fffd + fffd);             // U+FFFE, not an XML character
   CHECK(xml_escape("\xF4\x90\x80\x80", false) == fffd + fffd + fffd + fffd);  // above U+10FFFF
 }
 
 TEST_CASE("reports: JUnit has one testsuite per scenario and one testcase per run") {
-  const auto xml = junit_xml(record_of({passed_run("deposit", "a"),
-                                        failed_run("deposit", "b", failure_kind::assertion_failed),
-                                        failed_run("withdraw", "c", failure_kind::harness_error)}));
+  const auto xml = junit_xml(
+      record_of({passed_run("deposit", "a"), failed_run("deposit", "b", failure_kind::assertion_failed),
+                 failed_run("withdraw", "c", failure_kind::harness_error)}));
   // Jenkins's junit-10.xsd allows no `skipped` or `timestamp` here.
   CHECK_THAT(xml, Contains("<testsuites name=\"crashpoint\" tests=\"3\" failures=\"1\" errors=\"1\" "
                            "time=\"1.500\">"));
@@ -107,11 +107,14 @@ TEST_CASE("reports: JUnit lists the runs an interrupt left out as skipped testca
   s.skipped = {{"deposit", "b", "/nowhere/deposit.toml"}, {"withdraw", "c", "/nowhere/withdraw.toml"}};
   const auto xml = junit_xml(s);
   CHECK_THAT(xml, Contains("<testsuites name=\"crashpoint\" tests=\"3\" failures=\"0\" errors=\"0\""));
-  CHECK_THAT(xml, Contains("<testsuite name=\"deposit\" tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\""));
-  CHECK_THAT(xml, Contains("<testsuite name=\"withdraw\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\""));
-  CHECK_THAT(xml, Contains("<testcase name=\"b\" classname=\"deposit\" time=\"0.000\">\n"
-                           "      <skipped message=\"not run: the session stopped before this run started\"/>\n"
-                           "    </testcase>"));
+  CHECK_THAT(xml,
+             Contains("<testsuite name=\"deposit\" tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\""));
+  CHECK_THAT(xml,
+             Contains("<testsuite name=\"withdraw\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\""));
+  CHECK_THAT(xml,
+             Contains("<testcase name=\"b\" classname=\"deposit\" time=\"0.000\">\n"
+                      "      <skipped message=\"not run: the session stopped before this run started\"/>\n"
+                      "    </testcase>"));
 }
 
 TEST_CASE("reports: JSON holds every run with its verdict, and a summary") {
@@ -124,8 +127,8 @@ TEST_CASE("reports: JSON holds every run with its verdict, and a summary") {
   CHECK(doc["interrupted"] == true);
   CHECK(doc["shard"].is_null());
   CHECK(doc["duration_ms"] == 1500.0);
-  CHECK(doc["summary"] == nlohmann::json{{"planned", 5}, {"completed", 2}, {"passed", 1}, {"failed", 1},
-                                         {"not_run", 3}});
+  CHECK(doc["summary"] ==
+        nlohmann::json{{"planned", 5}, {"completed", 2}, {"passed", 1}, {"failed", 1}, {"not_run", 3}});
   REQUIRE(doc["runs"].size() == 2);
   const auto& fail = doc["runs"][1];
   CHECK(fail["id"] == "deposit@b");

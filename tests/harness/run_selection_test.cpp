@@ -72,15 +72,17 @@ TEST_CASE("only: an id that names no run is an error with the closest id") {
 TEST_CASE("only: a scenario name alone is explained, with the --filter that selects its runs") {
   const auto s = select_runs(two_scenarios(), selecting({}, {"deposit"}));
   REQUIRE(s.errors.size() == 1);
-  CHECK(s.errors[0] == "--only \"deposit\": no run has this id; it is a scenario, and --only takes "
-                       "SCENARIO@CHECKPOINT: --filter 'deposit@*' selects all its runs");
+  CHECK(s.errors[0] ==
+        "--only \"deposit\": no run has this id; it is a scenario, and --only takes "
+        "SCENARIO@CHECKPOINT: --filter 'deposit@*' selects all its runs");
 }
 
 TEST_CASE("only: an id far from every run points at `crashpoint list`") {
   const auto s = select_runs(two_scenarios(), selecting({}, {"something-else-entirely"}));
   REQUIRE(s.errors.size() == 1);
-  CHECK(s.errors[0] == "--only \"something-else-entirely\": no run has this id; `crashpoint list` prints "
-                       "every run's id");
+  CHECK(s.errors[0] ==
+        "--only \"something-else-entirely\": no run has this id; `crashpoint list` prints "
+        "every run's id");
 }
 
 TEST_CASE("only: without --only or --filter every run is selected") {
@@ -97,7 +99,7 @@ TEST_CASE("only: which scenarios may hold a selected run, before their runs are 
   CHECK(may({}, {"put@a@1"}, "put"));
   CHECK_FALSE(may({}, {"listed@a"}, "put"));  // --only of another scenario: no discovery
   CHECK_FALSE(may({}, {"put@a@1"}, "put_more"));
-  CHECK(may({}, {"pt@a@1"}, "put"));  // a typo in the scenario: any may be meant
+  CHECK(may({}, {"pt@a@1"}, "put"));   // a typo in the scenario: any may be meant
   CHECK(may({"applied"}, {}, "put"));  // a substring may be in any checkpoint
   CHECK(may({"put@*"}, {}, "put"));
   CHECK(may({"p*"}, {}, "put"));
@@ -117,6 +119,7 @@ TEST_CASE("only: two runs with one id are an error naming both scenario files") 
   s.scenarios = {a, ab};
   const auto selected = select_runs(std::vector<loaded_suite>{s}, selecting({}, {}));
   REQUIRE(selected.errors.size() == 1);
-  CHECK(selected.errors[0] == "two runs have the id \"a@b@c\" (scenarios \"a\" in /s/a.toml and \"a@b\" in "
-                              "/s/a@b.toml): rename one of the scenario files");
+  CHECK(selected.errors[0] ==
+        "two runs have the id \"a@b@c\" (scenarios \"a\" in /s/a.toml and \"a@b\" in "
+        "/s/a@b.toml): rename one of the scenario files");
 }

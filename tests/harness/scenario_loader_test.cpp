@@ -40,8 +40,8 @@ load_result load_one(const temp_dir& tree, const std::string& text) {
 }
 
 // Requires exactly one error, at `file`:`line`:`column`, saying `message`.
-void require_one_error(const load_result& r, const fs::path& file, std::uint32_t line,
-                       std::uint32_t column, const std::string& message) {
+void require_one_error(const load_result& r, const fs::path& file, std::uint32_t line, std::uint32_t column,
+                       const std::string& message) {
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].where.file == file);
@@ -208,7 +208,8 @@ TEST_CASE("loader: a suite and a scenario using every field load into the model"
 
   REQUIRE(s.asserts[3].as<file_check>());
   CHECK(s.asserts[3].as<file_check>()->json_pointer == "/accounts/0");
-  CHECK(s.asserts[3].as<file_check>()->json_value == R"({"balance":12,"name":"alice","tags":["a",1.5,true]})");
+  CHECK(s.asserts[3].as<file_check>()->json_value ==
+        R"({"balance":12,"name":"alice","tags":["a",1.5,true]})");
 
   REQUIRE(s.asserts[4].as<glob_check>());
   CHECK(s.asserts[4].as<glob_check>()->pattern == "**/*.tmp");
@@ -319,8 +320,7 @@ TEST_CASE("loader: a file reached through two paths is loaded once") {
   CHECK(mixed.suites[0].scenarios[0].name == "save");
 }
 
-TEST_CASE(
-    "loader: a scenario with no crashpoint.toml above it is an error naming where it looked") {
+TEST_CASE("loader: a scenario with no crashpoint.toml above it is an error naming where it looked") {
   temp_dir tree;
   fs::path file = tree.write("orphans/s.toml", minimal);
   load_result r = load_scenarios({tree / "orphans"});
@@ -370,8 +370,7 @@ TEST_CASE("loader: a named crashpoint.toml stands for its folder") {
 TEST_CASE("loader: .toml files inside a fixture folder or used as golden files are not scenarios") {
   temp_dir tree;
   tree.write("crashpoint.toml", basic_suite);
-  tree.write("s.toml", std::string("checkpoints = [\"a\"]\n[setup]\nfixture = \"fx\"\n") +
-                           basic_crash +
+  tree.write("s.toml", std::string("checkpoints = [\"a\"]\n[setup]\nfixture = \"fx\"\n") + basic_crash +
                            "[[assert]]\nfile = \"out.toml\"\nequals_file = \"golden/out.toml\"\n");
   tree.write("fx/config/app.toml", "not = [valid");
   tree.write("golden/out.toml", "x = 1\n");
@@ -424,8 +423,7 @@ TEST_CASE("loader: an unknown top-level key suggests the closest one") {
 
 TEST_CASE("loader: a wrong type names the key, what was expected and the type found") {
   temp_dir tree;
-  load_result r =
-      load_one(tree, std::string("checkpoints = [\"a\"]\ntimeout = 30\n") + basic_crash);
+  load_result r = load_one(tree, std::string("checkpoints = [\"a\"]\ntimeout = 30\n") + basic_crash);
   require_one_error(r, tree / "s.toml", 2, 11,
                     "`timeout`: expected a duration string like \"30s\" or \"500ms\", got integer");
 }
@@ -466,8 +464,8 @@ TEST_CASE("loader: checkpoints must be a non-empty array of non-empty strings") 
 
 TEST_CASE("loader: a duplicate checkpoint names both places") {
   temp_dir tree;
-  load_result r = load_one(
-      tree, std::string("checkpoints = [\n  \"a\",\n  \"b\",\n  \"a\",\n]\n") + basic_crash);
+  load_result r =
+      load_one(tree, std::string("checkpoints = [\n  \"a\",\n  \"b\",\n  \"a\",\n]\n") + basic_crash);
   require_one_error(r, tree / "s.toml", 4, 3,
                     "`checkpoints[2]`: duplicate entry \"a\" (first listed at line 2, column 3)");
 }
@@ -475,18 +473,16 @@ TEST_CASE("loader: a duplicate checkpoint names both places") {
 TEST_CASE("loader: a scenario without a [crash] table is an error") {
   temp_dir tree;
   load_result r = load_one(tree, "checkpoints = [\"a\"]\n");
-  require_one_error(
-      r, tree / "s.toml", 1, 1,
-      "missing [crash] table: expected `[crash]` with `command = [\"{target}\", ...]`");
+  require_one_error(r, tree / "s.toml", 1, 1,
+                    "missing [crash] table: expected `[crash]` with `command = [\"{target}\", ...]`");
 }
 
 TEST_CASE("loader: a crash command must be a non-empty array of strings") {
   temp_dir tree;
   load_result r = load_one(tree, "checkpoints = [\"a\"]\n[crash]\ncommand = \"prog run\"\n");
-  require_one_error(
-      r, tree / "s.toml", 3, 11,
-      "`command`: expected a non-empty array of strings like [\"{target}\", \"arg\"], "
-      "got \"prog run\"");
+  require_one_error(r, tree / "s.toml", 3, 11,
+                    "`command`: expected a non-empty array of strings like [\"{target}\", \"arg\"], "
+                    "got \"prog run\"");
   r = load_one(tree, "checkpoints = [\"a\"]\n[crash]\ncommand = [\"\", 1]\n");
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 2);
@@ -497,8 +493,7 @@ TEST_CASE("loader: a crash command must be a non-empty array of strings") {
 TEST_CASE("loader: expect is \"crash\" or \"error\"") {
   temp_dir tree;
   load_result r = load_one(tree, minimal + "expect = \"fail\"\n");
-  require_one_error(r, tree / "s.toml", 4, 10,
-                    "`expect`: expected \"crash\" or \"error\", got \"fail\"");
+  require_one_error(r, tree / "s.toml", 4, 10, "`expect`: expected \"crash\" or \"error\", got \"fail\"");
 }
 
 TEST_CASE("loader: status takes a signal name, an exit code 1..255 or \"any\"") {
@@ -506,14 +501,10 @@ TEST_CASE("loader: status takes a signal name, an exit code 1..255 or \"any\"") 
   auto status = [&](const std::string& value) {
     return load_one(tree, minimal + "status = " + value + "\n");
   };
-  CHECK(only_scenario(status("\"SIGKILL\"")).crash.status ==
-        end_condition{end_condition::kind::signal, 9});
-  CHECK(only_scenario(status("\"SIGSEGV\"")).crash.status ==
-        end_condition{end_condition::kind::signal, 11});
-  CHECK(only_scenario(status("101")).crash.status ==
-        end_condition{end_condition::kind::exit_code, 101});
-  CHECK(only_scenario(status("\"any\"")).crash.status ==
-        end_condition{end_condition::kind::any, 0});
+  CHECK(only_scenario(status("\"SIGKILL\"")).crash.status == end_condition{end_condition::kind::signal, 9});
+  CHECK(only_scenario(status("\"SIGSEGV\"")).crash.status == end_condition{end_condition::kind::signal, 11});
+  CHECK(only_scenario(status("101")).crash.status == end_condition{end_condition::kind::exit_code, 101});
+  CHECK(only_scenario(status("\"any\"")).crash.status == end_condition{end_condition::kind::any, 0});
   const std::string expected =
       "`status`: expected a signal name like \"SIGABRT\", an exit code 1..255, or \"any\", got ";
   require_one_error(status("0"), tree / "s.toml", 4, 10,
@@ -531,10 +522,9 @@ TEST_CASE("loader: status takes a signal name, an exit code 1..255 or \"any\"") 
 TEST_CASE("loader: expect = \"error\" cannot expect a signal") {
   temp_dir tree;
   load_result r = load_one(tree, minimal + "expect = \"error\"\nstatus = \"SIGABRT\"\n");
-  require_one_error(
-      r, tree / "s.toml", 5, 10,
-      "`status`: expect = \"error\" means the command exits with an error, so a signal "
-      "cannot be its expected end: use an exit code or \"any\"");
+  require_one_error(r, tree / "s.toml", 5, 10,
+                    "`status`: expect = \"error\" means the command exits with an error, so a signal "
+                    "cannot be its expected end: use an exit code or \"any\"");
 }
 
 TEST_CASE("loader: exit_code is an integer 0..255") {
@@ -542,8 +532,7 @@ TEST_CASE("loader: exit_code is an integer 0..255") {
   load_result r = load_one(tree, minimal + "[[recover]]\ncommand = [\"x\"]\nexit_code = 300\n");
   require_one_error(r, tree / "s.toml", 6, 13, "`exit_code`: expected an integer 0..255, got 300");
   r = load_one(tree, minimal + "[[recover]]\ncommand = [\"x\"]\nexit_code = \"0\"\n");
-  require_one_error(r, tree / "s.toml", 6, 13,
-                    "`exit_code`: expected an integer 0..255, got \"0\"");
+  require_one_error(r, tree / "s.toml", 6, 13, "`exit_code`: expected an integer 0..255, got \"0\"");
 }
 
 TEST_CASE("loader: a [[recover]] entry needs a command") {
@@ -556,8 +545,8 @@ TEST_CASE("loader: a [[recover]] entry needs a command") {
 
 TEST_CASE("loader: a missing fixture folder is an error") {
   temp_dir tree;
-  load_result r = load_one(
-      tree, std::string("checkpoints = [\"a\"]\n[setup]\nfixture = \"fx/none\"\n") + basic_crash);
+  load_result r =
+      load_one(tree, std::string("checkpoints = [\"a\"]\n[setup]\nfixture = \"fx/none\"\n") + basic_crash);
   require_one_error(r, tree / "s.toml", 3, 11,
                     "`fixture`: no folder at " + (tree / "fx/none").string() +
                         " (paths are relative to the scenario file)");
@@ -566,21 +555,17 @@ TEST_CASE("loader: a missing fixture folder is an error") {
 TEST_CASE("loader: setup steps are an array of non-empty string arrays") {
   temp_dir tree;
   load_result r = load_one(
-      tree,
-      std::string("checkpoints = [\"a\"]\n[setup]\nsteps = [[\"ok\"], [], \"x\"]\n") + basic_crash);
+      tree, std::string("checkpoints = [\"a\"]\n[setup]\nsteps = [[\"ok\"], [], \"x\"]\n") + basic_crash);
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 2);
   require_error(r, 3, 18,
                 "`steps[1]`: expected a non-empty array of strings like [\"{target}\", \"arg\"], "
                 "got an empty array");
-  require_error(
-      r, 3, 22,
-      "`steps[2]`: expected a non-empty array of strings like [\"{target}\", \"arg\"], got \"x\"");
-  r = load_one(
-      tree, std::string("checkpoints = [\"a\"]\n[setup]\nsteps = [\"a\", \"b\"]\n") + basic_crash);
-  require_error(
-      r, 3, 10,
-      "`steps[0]`: expected a non-empty array of strings like [\"{target}\", \"arg\"], got \"a\"");
+  require_error(r, 3, 22,
+                "`steps[2]`: expected a non-empty array of strings like [\"{target}\", \"arg\"], got \"x\"");
+  r = load_one(tree, std::string("checkpoints = [\"a\"]\n[setup]\nsteps = [\"a\", \"b\"]\n") + basic_crash);
+  require_error(r, 3, 10,
+                "`steps[0]`: expected a non-empty array of strings like [\"{target}\", \"arg\"], got \"a\"");
 }
 
 TEST_CASE("loader: an invalid regular expression is reported at load") {
@@ -596,13 +581,12 @@ TEST_CASE("loader: an invalid regular expression is reported at load") {
 
 TEST_CASE("loader: a pattern holding a placeholder says placeholders are not expanded there") {
   temp_dir tree;
-  load_result r = load_one(
-      tree, minimal + "[[recover]]\ncommand = [\"x\"]\nstderr_matches = \"at {checkpoint}\"\n");
+  load_result r =
+      load_one(tree, minimal + "[[recover]]\ncommand = [\"x\"]\nstderr_matches = \"at {checkpoint}\"\n");
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 1);
-  CHECK_THAT(
-      r.errors[0].message,
-      Catch::EndsWith("(placeholders such as {checkpoint} are not expanded in expected text)"));
+  CHECK_THAT(r.errors[0].message,
+             Catch::EndsWith("(placeholders such as {checkpoint} are not expanded in expected text)"));
 }
 
 TEST_CASE("loader: assertion paths stay inside the workdir") {
@@ -621,8 +605,7 @@ TEST_CASE("loader: assertion paths stay inside the workdir") {
                     "`file`: {workdir} expands to an absolute path" + why);
   CHECK(file_assert("a/../b").errors.empty());
   load_result r = load_one(tree, minimal + "[[assert]]\nglob = \"../*.tmp\"\n");
-  require_one_error(r, tree / "s.toml", 5, 8,
-                    "`glob`: \"../*.tmp\" leaves the workdir through \"..\"" + why);
+  require_one_error(r, tree / "s.toml", 5, 8, "`glob`: \"../*.tmp\" leaves the workdir through \"..\"" + why);
 }
 
 TEST_CASE("loader: an [[assert]] entry has exactly one of command, file, glob, cpp") {
@@ -639,8 +622,8 @@ TEST_CASE("loader: an [[assert]] entry has exactly one of command, file, glob, c
 
 TEST_CASE("loader: a key of another assertion kind is named as such") {
   temp_dir tree;
-  load_result r = load_one(
-      tree, minimal + "[[assert]]\nfile = \"a\"\nexists = true\ncount = 0\nexsits = true\n");
+  load_result r =
+      load_one(tree, minimal + "[[assert]]\nfile = \"a\"\nexists = true\ncount = 0\nexsits = true\n");
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 2);
   require_error(r, 7, 1, "`count` does not apply to a `file` assertion (it goes with `glob`)");
@@ -657,16 +640,13 @@ TEST_CASE("loader: a file assertion needs at least one check") {
 
 TEST_CASE("loader: exists = false cannot be combined with content checks") {
   temp_dir tree;
-  load_result r =
-      load_one(tree, minimal + "[[assert]]\nfile = \"a\"\nexists = false\ncontains = \"x\"\n");
-  require_one_error(r, tree / "s.toml", 7, 12,
-                    "`contains` cannot be combined with `exists = false`");
+  load_result r = load_one(tree, minimal + "[[assert]]\nfile = \"a\"\nexists = false\ncontains = \"x\"\n");
+  require_one_error(r, tree / "s.toml", 7, 12, "`contains` cannot be combined with `exists = false`");
 }
 
 TEST_CASE("loader: an equals_file golden file must exist") {
   temp_dir tree;
-  load_result r =
-      load_one(tree, minimal + "[[assert]]\nfile = \"a\"\nequals_file = \"golden/a\"\n");
+  load_result r = load_one(tree, minimal + "[[assert]]\nfile = \"a\"\nequals_file = \"golden/a\"\n");
   require_one_error(r, tree / "s.toml", 6, 15,
                     "`equals_file`: no file at " + (tree / "golden/a").string() +
                         " (paths are relative to the scenario file)");
@@ -680,8 +660,7 @@ TEST_CASE("loader: json takes a JSON Pointer and needs a value") {
                     "`json`: expected a JSON Pointer like \"/items/0/name\" (empty, or starting "
                     "with \"/\"), got \"a/b\"");
   r = load_one(tree, head + "json = \"/a\"\n");
-  require_one_error(r, tree / "s.toml", 6, 8,
-                    "`json` needs `value`: the value expected at that pointer");
+  require_one_error(r, tree / "s.toml", 6, 8, "`json` needs `value`: the value expected at that pointer");
   r = load_one(tree, head + "json = \"/a\"\nvalue = nan\n");
   require_one_error(r, tree / "s.toml", 7, 9, "`value`: JSON has no infinity or NaN");
   r = load_one(tree, head + "json = \"\"\nvalue = 1979-05-27\n");
@@ -690,17 +669,15 @@ TEST_CASE("loader: json takes a JSON Pointer and needs a value") {
 
 TEST_CASE("loader: env tables hold strings and leave the harness's variables alone") {
   temp_dir tree;
-  load_result r =
-      load_one(tree, std::string("checkpoints = [\"a\"]\nenv = { A = 1, CRASHPOINT = \"x\", "
-                                 "CRASHPOINT_STATE = \"y\" }\n") +
-                         basic_crash);
+  load_result r = load_one(tree, std::string("checkpoints = [\"a\"]\nenv = { A = 1, CRASHPOINT = \"x\", "
+                                             "CRASHPOINT_STATE = \"y\" }\n") +
+                                     basic_crash);
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 3);
   require_error(r, 2, 13, "`env.A`: expected a string, got integer");
-  require_error(
-      r, 2, 16,
-      "`env.CRASHPOINT`: the harness sets CRASHPOINT itself (the arming variable, for the "
-      "crash command only)");
+  require_error(r, 2, 16,
+                "`env.CRASHPOINT`: the harness sets CRASHPOINT itself (the arming variable, for the "
+                "crash command only)");
   require_error(r, 2, 34, "`env.CRASHPOINT_STATE`: the harness sets CRASHPOINT_STATE itself");
 }
 
@@ -716,9 +693,8 @@ TEST_CASE("loader: suite errors name crashpoint.toml's lines") {
   require_error(r, 1, 1,
                 "missing `command` in [target]: expected the program under test, like "
                 "\"../build/myprogram\"");
-  require_error(
-      r, 2, 11,
-      "`env_var`: expected a variable name matching [A-Za-z_][A-Za-z0-9_]*, got \"MY-VAR\"");
+  require_error(r, 2, 11,
+                "`env_var`: expected a variable name matching [A-Za-z_][A-Za-z0-9_]*, got \"MY-VAR\"");
   require_error(r, 3, 16,
                 "`crash_status`: expected a signal name like \"SIGABRT\", an exit code 1..255, or "
                 "\"any\", got 0 (a crash never ends with exit code 0)");
@@ -735,8 +711,7 @@ TEST_CASE("loader: errors from every file are collected, sorted by place") {
   INFO(all_errors(r));
   REQUIRE(r.errors.size() == 4);
   CHECK(r.errors[0].where.file == tree / "a.toml");
-  CHECK((r.errors[1].where.file == tree / "b.toml" &&
-         r.errors[1].where.line == 2));  // missing command
+  CHECK((r.errors[1].where.file == tree / "b.toml" && r.errors[1].where.line == 2));  // missing command
   CHECK((r.errors[2].where.file == tree / "b.toml" && r.errors[2].where.line == 3));
   CHECK((r.errors[3].where.file == tree / "b.toml" && r.errors[3].where.line == 4));
   REQUIRE(r.suites.size() == 1);
@@ -761,8 +736,7 @@ TEST_CASE("loader: a scenario with 10,000 checkpoints loads well under a second"
 }
 
 TEST_CASE("loader: format_diagnostic prints file:line:column: error: message") {
-  CHECK(format_diagnostic({{"/nowhere/s.toml", 3, 7}, "boom"}) ==
-        "/nowhere/s.toml:3:7: error: boom");
+  CHECK(format_diagnostic({{"/nowhere/s.toml", 3, 7}, "boom"}) == "/nowhere/s.toml:3:7: error: boom");
   CHECK(format_diagnostic({{"/nowhere/s.toml", 0, 0}, "boom"}) == "/nowhere/s.toml: error: boom");
   fs::path here = fs::current_path() / "sub" / "s.toml";
   CHECK(format_diagnostic({{here, 1, 2}, "boom"}) == "sub/s.toml:1:2: error: boom");

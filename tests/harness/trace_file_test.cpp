@@ -42,7 +42,8 @@ TEST_CASE("trace: lines split anywhere between reads are whole again; overlong l
   trace_wants wants;
   wants.max_line = 40;
   trace_collector c(wants);
-  const std::string text = "1 panic 1 pass a\n1 panic 1 pass " + std::string(100, 'x') + "\n1 panic 1 pass b\n";
+  const std::string text =
+      "1 panic 1 pass a\n1 panic 1 pass " + std::string(100, 'x') + "\n1 panic 1 pass b\n";
   for (char ch : text) c.add(std::string_view(&ch, 1));
   const trace_summary t = std::move(c).finish();
   CHECK(labels(t) == std::vector<std::string>{"a@1", "b@1"});
@@ -89,7 +90,8 @@ TEST_CASE("trace: read_trace reads regular files only, and says why not") {
   }
   SECTION("a FIFO: refused at once, never waited on") {
     REQUIRE(::mkfifo(run.trace.c_str(), 0600) == 0);
-    CHECK(read_trace(root, run.trace).problem == "the trace " + run.trace.string() + " is a FIFO, not a regular file");
+    CHECK(read_trace(root, run.trace).problem ==
+          "the trace " + run.trace.string() + " is a FIFO, not a regular file");
   }
   SECTION("a link, even to a regular file") {
     std::ofstream(run.dir / "real") << "5 panic 1 pass p\n";
@@ -106,9 +108,7 @@ TEST_CASE("trace: read_trace reads regular files only, and says why not") {
     CHECK_THAT(read_trace(root, run.trace).problem, Contains("is a directory, not a regular file"));
   }
   SECTION("larger than the limit (sparse: nothing is read)") {
-    {
-      std::ofstream(run.trace) << "";
-    }
+    { std::ofstream(run.trace) << ""; }
     fs::resize_file(run.trace, (std::uint64_t{1} << 30) + 1);
     CHECK(read_trace(root, run.trace).problem ==
           "the trace " + run.trace.string() + " is larger than 1 GiB (the limit)");

@@ -50,8 +50,12 @@ TEST_CASE("patterns: matched anywhere; ^ and $ are the ends of the text unless (
 
 TEST_CASE("patterns: text is UTF-8: . is a character; other bytes need \\C") {
   CHECK(compiled("^.$").found_in("é"));
-  CHECK_FALSE(compiled("^a.b$").found_in("a\xff" "b"));
-  CHECK(compiled("^a\\Cb$").found_in("a\xff" "b"));
+  CHECK_FALSE(
+      compiled("^a.b$").found_in("a\xff"
+                                 "b"));
+  CHECK(
+      compiled("^a\\Cb$").found_in("a\xff"
+                                   "b"));
 }
 
 TEST_CASE("patterns: what RE2 lacks is an error with a hint") {
@@ -91,10 +95,11 @@ TEST_CASE("patterns: a search that could take minutes is refused by its cost, be
 TEST_CASE("patterns: each match's group 1, left to right, empty matches included once") {
   std::vector<std::string> found;
   std::vector<std::size_t> at;
-  compiled("^x\\((\\w*)\\)", /*multi_line=*/true).for_each_match("x(a)\nx()\ny(b)\nx(c)", [&](std::size_t offset, std::string_view name) {
-    found.emplace_back(name);
-    at.push_back(offset);
-  });
+  compiled("^x\\((\\w*)\\)", /*multi_line=*/true)
+      .for_each_match("x(a)\nx()\ny(b)\nx(c)", [&](std::size_t offset, std::string_view name) {
+        found.emplace_back(name);
+        at.push_back(offset);
+      });
   CHECK(found == std::vector<std::string>{"a", "", "c"});
   CHECK(at == std::vector<std::size_t>{2, 7, 16});
   std::size_t empty_matches = 0;

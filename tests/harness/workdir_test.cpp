@@ -245,7 +245,8 @@ struct held_dir {
   held_dir(const held_dir&) = delete;
   held_dir& operator=(const held_dir&) = delete;
   bool is(const fs::path& p) const {
-    struct stat held {}, now {};
+    struct stat held {
+    }, now{};
     return ::fstat(fd, &held) == 0 && ::stat(p.c_str(), &now) == 0 && held.st_nlink > 0 &&
            held.st_dev == now.st_dev && held.st_ino == now.st_ino;
   }
@@ -296,7 +297,9 @@ struct recycling_root {
 
 }  // namespace
 
-TEST_CASE_METHOD(recycling_root, "workdir: recycle empties a run folder a target messed up, and the next run gets it under its own name") {
+TEST_CASE_METHOD(
+    recycling_root,
+    "workdir: recycle empties a run folder a target messed up, and the next run gets it under its own name") {
   const outside_folder outside;
   const auto first = root.make_run_dirs(0, "first");
   const auto fresh_modes = modes_of(first);
@@ -322,7 +325,8 @@ TEST_CASE_METHOD(recycling_root, "workdir: recycle empties a run folder a target
   CHECK(outside.intact());
 }
 
-TEST_CASE_METHOD(recycling_root, "workdir: a run folder whose own folders a target replaced is removed, not recycled") {
+TEST_CASE_METHOD(recycling_root,
+                 "workdir: a run folder whose own folders a target replaced is removed, not recycled") {
   const outside_folder outside;
   const auto first = root.make_run_dirs(0, "first");
   const auto fresh_modes = modes_of(first);
@@ -354,7 +358,9 @@ TEST_CASE_METHOD(recycling_root, "workdir: a run folder whose own folders a targ
   check_like_new(second, fresh_modes);
 }
 
-TEST_CASE_METHOD(recycling_root, "workdir: recycle refuses what is not inside the root and removes what is not a run folder") {
+TEST_CASE_METHOD(
+    recycling_root,
+    "workdir: recycle refuses what is not inside the root and removes what is not a run folder") {
   const outside_folder outside;
   const auto run = root.make_run_dirs(0, "run");
   CHECK_FALSE(root.recycle(root.path()));
@@ -383,7 +389,9 @@ TEST_CASE_METHOD(recycling_root, "workdir: remove_if_empty removes the recycled 
   }
 }
 
-TEST_CASE_METHOD(recycling_root, "workdir: a run folder is not reused while a process that may be inside it lives, and is emptied again") {
+TEST_CASE_METHOD(
+    recycling_root,
+    "workdir: a run folder is not reused while a process that may be inside it lives, and is emptied again") {
   const auto first = root.make_run_dirs(0, "first");
   const auto fresh_modes = modes_of(first);
   const held_dir first_dir(first.dir);
@@ -418,7 +426,9 @@ TEST_CASE_METHOD(recycling_root, "workdir: a run folder is not reused while a pr
 
 // Root can bind-mount a folder from outside into a run folder: removing or
 // recycling the run folder must detach it, never empty what is mounted.
-TEST_CASE_METHOD(recycling_root, "workdir: a mount point in a run folder is detached, never emptied, and the folder is not reused") {
+TEST_CASE_METHOD(
+    recycling_root,
+    "workdir: a mount point in a run folder is detached, never emptied, and the folder is not reused") {
   using crashpoint::test::bind_mount;
   if (!crashpoint::test::bind_mount_permitted()) {
     WARN("skipped: this process may not bind-mount (not root, or forbidden here)");

@@ -29,7 +29,8 @@ TEST_CASE("worker pool: a stop leaves runs out, and every result keeps its own r
   };
   const unsigned jobs = GENERATE(1u, 3u);
   std::size_t reported = 0;
-  const auto finished = execute_runs(runs, exec, jobs, [&](const finished_run&) { ++reported; }, stop);
+  const auto finished = execute_runs(
+      runs, exec, jobs, [&](const finished_run&) { ++reported; }, stop);
   CHECK(finished.size() == reported);
   CHECK(finished.size() < runs.size());
   std::set<const run_spec*> seen;

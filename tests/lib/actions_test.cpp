@@ -66,8 +66,7 @@ TEST_CASE("action sleep pauses, then carries on") {
 TEST_CASE("a fail point returns an error by default") {
   const auto r = run_actions({"fail", "a", "fail", "b"}, {{"CRASHPOINT", "a"}});
   CHECK(exited_with(r, 0));
-  CHECK(r.out.text ==
-        "failed a: CRASHPOINT: failing at checkpoint `a` (intentional)\npassed b\n");
+  CHECK(r.out.text == "failed a: CRASHPOINT: failing at checkpoint `a` (intentional)\npassed b\n");
   CHECK(r.err.text.empty());
 }
 
@@ -88,8 +87,7 @@ TEST_CASE("a panic point armed with error reports the misconfiguration and does 
 }
 
 TEST_CASE("@HIT fires on that hit only") {
-  const auto r = run_actions({"fail", "a", "fail", "a", "fail", "a", "fail", "a"},
-                             {{"CRASHPOINT", "a@3"}});
+  const auto r = run_actions({"fail", "a", "fail", "a", "fail", "a", "fail", "a"}, {{"CRASHPOINT", "a@3"}});
   CHECK(exited_with(r, 0));
   CHECK(r.out.text ==
         "passed a\npassed a\nfailed a: CRASHPOINT: failing at checkpoint `a` (intentional)\n"
@@ -97,15 +95,14 @@ TEST_CASE("@HIT fires on that hit only") {
 }
 
 TEST_CASE("several entries for one name: the first matching entry wins") {
-  const auto r = run_actions({"panic", "a", "panic", "a", "panic", "a"},
-                             {{"CRASHPOINT", "a@1=sleep(0), a@3=exit(9)"}});
+  const auto r =
+      run_actions({"panic", "a", "panic", "a", "panic", "a"}, {{"CRASHPOINT", "a@1=sleep(0), a@3=exit(9)"}});
   CHECK(exited_with(r, 9));
   CHECK(r.out.text == "passed a\npassed a\n");
 }
 
 TEST_CASE("several names armed at once") {
-  const auto r = run_actions({"fail", "x", "fail", "y", "panic", "a"},
-                             {{"CRASHPOINT", "x, a=exit(5) ,y"}});
+  const auto r = run_actions({"fail", "x", "fail", "y", "panic", "a"}, {{"CRASHPOINT", "x, a=exit(5) ,y"}});
   CHECK(exited_with(r, 5));
   CHECK(r.out.text ==
         "failed x: CRASHPOINT: failing at checkpoint `x` (intentional)\n"
@@ -143,8 +140,8 @@ TEST_CASE("a renamed variable arms and prefixes messages with its own name") {
 }
 
 TEST_CASE("a thread's scoped_points guard wins over the environment") {
-  const auto r = run_actions({"guarded", "b", "panic", "a", "guarded", "b", "fail", "b"},
-                             {{"CRASHPOINT", "a"}});
+  const auto r =
+      run_actions({"guarded", "b", "panic", "a", "guarded", "b", "fail", "b"}, {{"CRASHPOINT", "a"}});
   CHECK(exited_with(r, 0));
   CHECK(r.out.text == "passed a\nfailed b: CRASHPOINT: failing at checkpoint `b` (intentional)\n");
 }

@@ -39,8 +39,8 @@ TEST_CASE("@HIT selects one hit") {
 }
 
 TEST_CASE("every action parses and prints back as written") {
-  for (const char* text : {"abort", "kill", "exit(0)", "exit(255)", "throw", "error",
-                           "sleep(0)", "sleep(86400000)"}) {
+  for (const char* text :
+       {"abort", "kill", "exit(0)", "exit(255)", "throw", "error", "sleep(0)", "sleep(86400000)"}) {
     const auto act = crashpoint::parse_action(text);
     REQUIRE(act.has_value());
     CHECK(crashpoint::to_string(*act) == text);

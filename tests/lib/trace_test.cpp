@@ -28,8 +28,7 @@ std::string without_pid(const std::string& line) { return line.substr(line.find(
 TEST_CASE("the trace records every checkpoint reached, fired or not") {
   temp_dir dir;
   const auto trace = dir / "trace";
-  const auto r = spawn(fixture("checkpoint_actions"),
-                       {"panic", "a", "fail", "b", "panic", "a", "panic", "a"},
+  const auto r = spawn(fixture("checkpoint_actions"), {"panic", "a", "fail", "b", "panic", "a", "panic", "a"},
                        {{"CRASHPOINT", "b,a@3=exit(4)"}, {"CRASHPOINT_TRACE", trace.string()}});
   REQUIRE(exited_with(r, 4));
   const auto lines = read_lines(trace);
@@ -43,8 +42,8 @@ TEST_CASE("the trace records every checkpoint reached, fired or not") {
 TEST_CASE("trace lines from many threads stay whole and count every hit") {
   temp_dir dir;
   const auto trace = dir / "trace";
-  const auto r = spawn(fixture("checkpoint_actions"), {"threads", "16", "t"},
-                       {{"CRASHPOINT_TRACE", trace.string()}});
+  const auto r =
+      spawn(fixture("checkpoint_actions"), {"threads", "16", "t"}, {{"CRASHPOINT_TRACE", trace.string()}});
   REQUIRE(exited_with(r, 0));
   const auto lines = read_lines(trace);
   REQUIRE(lines.size() == 16);
@@ -69,8 +68,8 @@ TEST_CASE("processes share one trace file, each line naming its process") {
   const auto trace = dir / "trace";
   // Two separate runs append to the same file, and the fixture forks a child.
   for (int i = 0; i < 2; ++i) {
-    const auto r = spawn(fixture("checkpoint_actions"), {"fork", "f"},
-                         {{"CRASHPOINT_TRACE", trace.string()}});
+    const auto r =
+        spawn(fixture("checkpoint_actions"), {"fork", "f"}, {{"CRASHPOINT_TRACE", trace.string()}});
     REQUIRE(exited_with(r, 0));
   }
   const auto lines = read_lines(trace);
@@ -86,27 +85,25 @@ TEST_CASE("processes share one trace file, each line naming its process") {
 TEST_CASE("a renamed variable traces through <VAR>_TRACE") {
   temp_dir dir;
   const auto trace = dir / "trace";
-  const auto r = spawn(fixture("heddle_actions"), {"panic", "x"},
-                       {{"HEDDLE_FAULT_INJECT_TRACE", trace.string()},
-                        {"CRASHPOINT_TRACE", (dir / "other").string()}});
+  const auto r =
+      spawn(fixture("heddle_actions"), {"panic", "x"},
+            {{"HEDDLE_FAULT_INJECT_TRACE", trace.string()}, {"CRASHPOINT_TRACE", (dir / "other").string()}});
   REQUIRE(exited_with(r, 0));
   REQUIRE(read_lines(trace).size() == 1);
   CHECK_FALSE(fs::exists(dir / "other"));
 }
 
 TEST_CASE("an unopenable trace file is reported and the program still runs") {
-  const auto r = spawn(fixture("checkpoint_actions"), {"panic", "a"},
-                       {{"CRASHPOINT_TRACE", "/nonexistent-dir/trace"}});
+  const auto r =
+      spawn(fixture("checkpoint_actions"), {"panic", "a"}, {{"CRASHPOINT_TRACE", "/nonexistent-dir/trace"}});
   CHECK(exited_with(r, 0));
-  CHECK(r.err.text ==
-        "CRASHPOINT_TRACE: cannot open `/nonexistent-dir/trace`: No such file or directory\n");
+  CHECK(r.err.text == "CRASHPOINT_TRACE: cannot open `/nonexistent-dir/trace`: No such file or directory\n");
 }
 
 TEST_CASE("parse_trace_line reads back every line the library writes") {
   temp_dir dir;
   const auto trace = dir / "trace";
-  const auto r = spawn(fixture("checkpoint_actions"),
-                       {"panic", "a", "fail", "b", "panic", "a", "panic", "a"},
+  const auto r = spawn(fixture("checkpoint_actions"), {"panic", "a", "fail", "b", "panic", "a", "panic", "a"},
                        {{"CRASHPOINT", "b,a@3=exit(4)"}, {"CRASHPOINT_TRACE", trace.string()}});
   REQUIRE(exited_with(r, 4));
   const auto lines = read_lines(trace);
@@ -140,10 +137,10 @@ TEST_CASE("parse_trace_line: a name keeps its spaces; anything else is no trace 
   CHECK(spaced->name == "a name with spaces");
   CHECK_FALSE(spaced->fired());  // a sleep returns as if it had not fired
   CHECK_FALSE(parse_trace_line(""));
-  CHECK_FALSE(parse_trace_line("7 panic 2 pass"));       // no name
-  CHECK_FALSE(parse_trace_line("7 other 2 pass a"));     // no such kind
-  CHECK_FALSE(parse_trace_line("x panic 2 pass a"));     // no pid
-  CHECK_FALSE(parse_trace_line("7 panic -2 pass a"));    // no hit
-  CHECK_FALSE(parse_trace_line("7  panic 2 pass a"));    // not as written
+  CHECK_FALSE(parse_trace_line("7 panic 2 pass"));     // no name
+  CHECK_FALSE(parse_trace_line("7 other 2 pass a"));   // no such kind
+  CHECK_FALSE(parse_trace_line("x panic 2 pass a"));   // no pid
+  CHECK_FALSE(parse_trace_line("7 panic -2 pass a"));  // no hit
+  CHECK_FALSE(parse_trace_line("7  panic 2 pass a"));  // not as written
   CHECK_FALSE(parse_trace_line("7 panic 2 misconfigured a")->fired());
 }

@@ -60,9 +60,11 @@ std::string log_text(const std::vector<std::string>& lines) {
   return text;
 }
 
-std::vector<log_entry> read_all(const std::string& text, log_summary* summary = nullptr, log_limits limits = {}) {
+std::vector<log_entry> read_all(const std::string& text, log_summary* summary = nullptr,
+                                log_limits limits = {}) {
   std::vector<log_entry> out;
-  const log_summary s = read_log_text(text, "io.jsonl", [&](log_entry&& e) { out.push_back(std::move(e)); }, limits);
+  const log_summary s = read_log_text(
+      text, "io.jsonl", [&](log_entry&& e) { out.push_back(std::move(e)); }, limits);
   if (summary != nullptr) *summary = s;
   return out;
 }
@@ -173,8 +175,9 @@ TEST_CASE("process events, warnings, points and the end line read back") {
 }
 
 TEST_CASE("a log cut anywhere is read to an error or to a shorter, incomplete log: never a crash") {
-  const std::string full = log_text({format_call(write_op()), format_event({process_event::type::fork, 1, 2, "", {}, {}}),
-                                     format_call(rename_op()), format_end(4)});
+  const std::string full =
+      log_text({format_call(write_op()), format_event({process_event::type::fork, 1, 2, "", {}, {}}),
+                format_call(rename_op()), format_end(4)});
   for (std::size_t cut = 0; cut < full.size(); ++cut) {
     const std::string text = full.substr(0, cut);
     try {
@@ -190,25 +193,33 @@ TEST_CASE("a log cut anywhere is read to an error or to a shorter, incomplete lo
 TEST_CASE("malformed logs are errors that name the line and what is wrong") {
   const std::string header = format_header("/r") + "\n";
   CHECK(read_error("") == "io.jsonl:1: empty file: expected the log's header line");
-  CHECK(read_error("{\"seq\":1}\n") == "io.jsonl:1: not a crashpoint-record log (the first line must be its header)");
+  CHECK(read_error("{\"seq\":1}\n") ==
+        "io.jsonl:1: not a crashpoint-record log (the first line must be its header)");
   CHECK(read_error(R"({"log":"crashpoint-record","version":2,"root":"/"})"
                    "\n") == "io.jsonl:1: log version 2 is not supported (this reader knows 1)");
   CHECK(read_error(header + "not json\n").starts_with("io.jsonl:2:2: invalid JSON: syntax error"));
   CHECK(read_error(header + "\n") == "io.jsonl:2: empty line");
   CHECK(read_error(header + "[1,2]\n") == "io.jsonl:2:1: arrays are not part of the log format");
-  CHECK(read_error(header + R"({"seq":1,"x":{"y":1}})" "\n") == "io.jsonl:2:14: nested objects are not part of the log format");
-  CHECK(read_error(header + R"({"seq":1,"seq":2})" "\n") == "io.jsonl:2: field 'seq' appears twice");
-  CHECK(read_error(header + R"({"seq":"one"})" "\n") == "io.jsonl:2: field 'seq' must be a non-negative integer");
-  CHECK(read_error(header + R"({"seq":1,"pid":1,"tid":1,"call":"frob","result":0})" "\n") ==
-        "io.jsonl:2: unknown call 'frob'");
-  CHECK(read_error(header + R"({"seq":1,"pid":1,"tid":1,"call":"write"})" "\n") == "io.jsonl:2: missing field 'result'");
-  CHECK(read_error(header + R"({"seq":1,"pid":99999999999,"tid":1,"call":"write","result":0})" "\n") ==
-        "io.jsonl:2: field 'pid' must be a smaller integer");
-  CHECK(read_error(header + R"({"seq":1,"pid":1,"tid":1,"call":"openat","flags":"O_BOGUS","result":0})" "\n") ==
-        "io.jsonl:2: field 'flags': unknown flag in 'O_BOGUS'");
-  CHECK(read_error(header + R"({"event":"explode","pid":1})" "\n") == "io.jsonl:2: unknown event 'explode'");
-  CHECK(read_error(header + format_end(0) + "\n" + format_end(0) + "\n") == "io.jsonl:3: an entry after the end line");
-  CHECK(read_error(header + format_end(0)) == "io.jsonl:2: the last line has no newline: the log was cut short");
+  CHECK(read_error(header + R"({"seq":1,"x":{"y":1}})"
+                            "\n") == "io.jsonl:2:14: nested objects are not part of the log format");
+  CHECK(read_error(header + R"({"seq":1,"seq":2})"
+                            "\n") == "io.jsonl:2: field 'seq' appears twice");
+  CHECK(read_error(header + R"({"seq":"one"})"
+                            "\n") == "io.jsonl:2: field 'seq' must be a non-negative integer");
+  CHECK(read_error(header + R"({"seq":1,"pid":1,"tid":1,"call":"frob","result":0})"
+                            "\n") == "io.jsonl:2: unknown call 'frob'");
+  CHECK(read_error(header + R"({"seq":1,"pid":1,"tid":1,"call":"write"})"
+                            "\n") == "io.jsonl:2: missing field 'result'");
+  CHECK(read_error(header + R"({"seq":1,"pid":99999999999,"tid":1,"call":"write","result":0})"
+                            "\n") == "io.jsonl:2: field 'pid' must be a smaller integer");
+  CHECK(read_error(header + R"({"seq":1,"pid":1,"tid":1,"call":"openat","flags":"O_BOGUS","result":0})"
+                            "\n") == "io.jsonl:2: field 'flags': unknown flag in 'O_BOGUS'");
+  CHECK(read_error(header + R"({"event":"explode","pid":1})"
+                            "\n") == "io.jsonl:2: unknown event 'explode'");
+  CHECK(read_error(header + format_end(0) + "\n" + format_end(0) + "\n") ==
+        "io.jsonl:3: an entry after the end line");
+  CHECK(read_error(header + format_end(0)) ==
+        "io.jsonl:2: the last line has no newline: the log was cut short");
 }
 
 TEST_CASE("a log beyond the reader's limits is an error, and costs no more memory than one line") {
@@ -217,7 +228,8 @@ TEST_CASE("a log beyond the reader's limits is an error, and costs no more memor
   small.max_line_bytes = 4096;
   CHECK(read_error(header + std::string(1 << 20, 'x'), small) == "io.jsonl:2: line longer than 4096 bytes");
   // Deep nesting is refused at the second level, not parsed recursively.
-  CHECK(read_error(header + std::string(100000, '[') + "\n") == "io.jsonl:2:1: arrays are not part of the log format");
+  CHECK(read_error(header + std::string(100000, '[') + "\n") ==
+        "io.jsonl:2:1: arrays are not part of the log format");
   CHECK(read_error(header + "{\"a\":" + std::string(100000, '{') + "\n") ==
         "io.jsonl:2:6: nested objects are not part of the log format");
   log_limits few;
@@ -232,5 +244,6 @@ TEST_CASE("reading a log file refuses what is not a regular file, without blocki
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   CHECK_THROWS_WITH(read_log(fifo, [](log_entry&&) {}), fifo + ": not a regular file");
   CHECK_THROWS_WITH(read_log("/dev/null", [](log_entry&&) {}), "/dev/null: not a regular file");
-  CHECK_THROWS_WITH(read_log("/no/such/log", [](log_entry&&) {}), "/no/such/log: cannot open: No such file or directory");
+  CHECK_THROWS_WITH(read_log("/no/such/log", [](log_entry&&) {}),
+                    "/no/such/log: cannot open: No such file or directory");
 }

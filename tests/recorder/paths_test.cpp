@@ -28,7 +28,7 @@ TEST_CASE("paths normalise lexically, never above the root directory") {
 TEST_CASE("the root says which paths are under it, and how the log shows them") {
   crashpoint::test::temp_dir dir;
   std::filesystem::create_directory(dir / "work");
-  const root_dir root = root_dir::open((dir / "work" / "." ).string());
+  const root_dir root = root_dir::open((dir / "work" / ".").string());
   CHECK(root.path() == (dir / "work").string());
   CHECK(root.relative(root.path()) == ".");
   CHECK(root.relative(root.path() + "/a/b") == "a/b");
@@ -47,17 +47,20 @@ TEST_CASE("paths resolve as the thread would, following links in the directories
   std::filesystem::create_directory_symlink(dir / "d", dir / "link");
   const pid_t me = ::getpid();
   // entry: the directories resolve, the last component stays itself.
-  CHECK(resolve_path(me, me, AT_FDCWD, (dir / "link" / "new").string(), resolve_mode::entry) == real + "/d/new");
+  CHECK(resolve_path(me, me, AT_FDCWD, (dir / "link" / "new").string(), resolve_mode::entry) ==
+        real + "/d/new");
   CHECK(resolve_path(me, me, AT_FDCWD, (dir / "link").string(), resolve_mode::entry) == real + "/link");
   // follow: the last component too.
   CHECK(resolve_path(me, me, AT_FDCWD, (dir / "link").string(), resolve_mode::follow) == real + "/d");
   // A directory that does not exist: lexical.
-  CHECK(resolve_path(me, me, AT_FDCWD, (dir / "nope" / ".." / "x").string(), resolve_mode::entry) == real + "/x");
+  CHECK(resolve_path(me, me, AT_FDCWD, (dir / "nope" / ".." / "x").string(), resolve_mode::entry) ==
+        real + "/x");
   // Relative to a directory descriptor.
   const int fd = ::open((dir / "d").c_str(), O_RDONLY | O_DIRECTORY);
   CHECK(resolve_path(me, me, fd, "f", resolve_mode::entry) == real + "/d/f");
   // /proc/self is the traced thread's, not the resolver's.
-  CHECK(resolve_path(me, me, AT_FDCWD, "/proc/self/fd/" + std::to_string(fd), resolve_mode::follow) == real + "/d");
+  CHECK(resolve_path(me, me, AT_FDCWD, "/proc/self/fd/" + std::to_string(fd), resolve_mode::follow) ==
+        real + "/d");
   ::close(fd);
   CHECK_FALSE(resolve_path(me, me, AT_FDCWD, "", resolve_mode::entry));
 }
@@ -72,8 +75,9 @@ TEST_CASE("flags read as text and back") {
   CHECK(flags_text(flag_set::at, AT_REMOVEDIR) == "AT_REMOVEDIR");
   CHECK(flags_text(flag_set::msync, MS_SYNC | MS_INVALIDATE) == "MS_INVALIDATE|MS_SYNC");
   CHECK(flags_text(flag_set::rename, 0).empty());
-  for (const std::uint64_t f : {std::uint64_t{O_WRONLY | O_CREAT | O_TRUNC}, std::uint64_t{O_RDWR | O_SYNC | O_TMPFILE},
-                                std::uint64_t{O_WRONLY | 0x40000000}, std::uint64_t{O_RDONLY}}) {
+  for (const std::uint64_t f :
+       {std::uint64_t{O_WRONLY | O_CREAT | O_TRUNC}, std::uint64_t{O_RDWR | O_SYNC | O_TMPFILE},
+        std::uint64_t{O_WRONLY | 0x40000000}, std::uint64_t{O_RDONLY}}) {
     CHECK(parse_flags(flag_set::open, flags_text(flag_set::open, f)) == f);
   }
   CHECK_FALSE(parse_flags(flag_set::open, "O_WRONLY|O_NOPE"));

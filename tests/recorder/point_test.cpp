@@ -102,8 +102,10 @@ TEST_CASE("bad points name the column and what was expected") {
       {"sys:fsync@1=error(eio)", 19, "unknown errno name 'eio'"},
       {"sys:fsync@1=error(EIO", 22, "expected ')' after the errno name"},
       {"sys:fsync@1+=error(EIO)", 12,
-       "'+' (crash after the call) cannot be combined with '=error(...)', which fails the call instead of running it"},
-      {"sys:fsync@1=error(EIO)x", 23, "unexpected 'x' after the hit number: expected '+', '=error(ERRNO)' or the end"},
+       "'+' (crash after the call) cannot be combined with '=error(...)', which fails the call instead of "
+       "running it"},
+      {"sys:fsync@1=error(EIO)x", 23,
+       "unexpected 'x' after the hit number: expected '+', '=error(ERRNO)' or the end"},
   };
   for (const bad& b : cases) {
     const point_error e = error_of(b.text);

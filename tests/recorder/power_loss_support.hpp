@@ -40,14 +40,16 @@ class power_loss_dir : public recorder_dir {
 
   // crashpoint-record --rebuild with this folder's files and `options`.
   harness::command_result rebuild(const std::vector<std::string>& options) const {
-    std::vector<std::string> argv{"--rebuild", "--root", work().string(), "--log", log_path().string(),
-                                  "--payloads", payloads_path().string(), "--undo", undo_path().string()};
+    std::vector<std::string> argv{"--rebuild",         "--root",     work().string(),          "--log",
+                                  log_path().string(), "--payloads", payloads_path().string(), "--undo",
+                                  undo_path().string()};
     argv.insert(argv.end(), options.begin(), options.end());
     return spawn(record_exe(), argv, {}, path());
   }
   std::vector<std::string> list_states() const {
     const harness::command_result r =
-        spawn(record_exe(), {"--rebuild", "--log", log_path().string(), "--undo", undo_path().string(), "--list-states"},
+        spawn(record_exe(),
+              {"--rebuild", "--log", log_path().string(), "--undo", undo_path().string(), "--list-states"},
               {}, path());
     std::vector<std::string> out;
     std::istringstream in(r.out.text);

@@ -58,7 +58,8 @@ void check_state(const std::string& mode, int n, const std::string& state, way_r
   REQUIRE(exited_with(c, 0));
   const std::string content = shown(run.d);
   const bool ok = run.saved() ? content == "new" : (content == "old" || content == "new");
-  if (!ok) report.power_loss_violations.push_back(fmt::format("{} sys:*@{} {}: data {}", mode, n, state, content));
+  if (!ok)
+    report.power_loss_violations.push_back(fmt::format("{} sys:*@{} {}: data {}", mode, n, state, content));
   if (run.saved() && state == "clean") report.lost_after_saved = lost_lines(c.out.text);
 }
 
@@ -83,7 +84,8 @@ bool contains(const std::vector<std::string>& lines, const std::string& line) {
 
 }  // namespace
 
-TEST_CASE("four ways to save a file: under power loss only fsync, rename and directory fsync keeps the data") {
+TEST_CASE(
+    "four ways to save a file: under power loss only fsync, rename and directory fsync keeps the data") {
   const way_report inplace = explore("inplace");
   const way_report rename = explore("rename");
   const way_report fsync_rename = explore("fsync-rename");
@@ -140,8 +142,8 @@ TEST_CASE("one prefix state per operation not yet durable, then the torn states 
   CHECK(capped.total == 6);
   CHECK(capped.capped);
   const crashpoint::harness::command_result listed =
-      spawn(record_exe(), {"--rebuild", "--log", run.d.log_path().string(), "--undo", run.d.undo_path().string(),
-                           "--list-states", "--max-states", "2"});
+      spawn(record_exe(), {"--rebuild", "--log", run.d.log_path().string(), "--undo",
+                           run.d.undo_path().string(), "--list-states", "--max-states", "2"});
   CHECK(listed.out.text == "clean\nprefix:1\n");
   CHECK(listed.err.text == "crashpoint-record: --max-states 2: 2 of 6 states listed\n");
 }
@@ -153,8 +155,9 @@ TEST_CASE("torn:K keeps exactly the first K sectors of the last write that was n
     CHECK(exited_with(c, 0));
     // The truncate before it persisted; of the write, only whole sectors from its start.
     CHECK(run.d.read("data") == std::string(static_cast<std::size_t>(k) * 512, 'n'));
-    CHECK(contains(lost_lines(c.out.text),
-                   fmt::format(R"(write("data", 0..1300) torn: only 0..{} ({} of its sectors) persisted)", k * 512, k)));
+    CHECK(contains(
+        lost_lines(c.out.text),
+        fmt::format(R"(write("data", 0..1300) torn: only 0..{} ({} of its sectors) persisted)", k * 512, k)));
   }
   fresh_run run("inplace", 0);
   const crashpoint::harness::command_result c = run.d.rebuild({"--state", "torn:3"});
@@ -171,8 +174,9 @@ TEST_CASE("a file that lost only writes is put right in place, over the bytes th
     const crashpoint::harness::command_result c = run.d.rebuild({"--state", "clean"});
     CHECK(exited_with(c, 0));
     CHECK(run.d.read("data") == old_text);  // the size the write extended is back too
-    CHECK(c.out.text.find("rebuilt: 0 file(s) from pre-images, 1 reverted in place (600 bytes read from pre-images, "
-                          "600 written), 0 name(s) changed") != std::string::npos);
+    CHECK(c.out.text.find(
+              "rebuilt: 0 file(s) from pre-images, 1 reverted in place (600 bytes read from pre-images, "
+              "600 written), 0 name(s) changed") != std::string::npos);
   }
   {
     fresh_run run("overwrite", 0);
@@ -192,8 +196,8 @@ TEST_CASE("corrupt garbage damages the last write with bytes that depend only on
     const crashpoint::harness::command_result c =
         run.d.rebuild({"--state", "crashed", "--corrupt", "garbage", "--seed", seed});
     CHECK(exited_with(c, 0));
-    CHECK(c.out.text.find(R"(corrupted: write("data.tmp", 0..1300) garbage: 0..1300 random bytes (seed )" + seed + ")") !=
-          std::string::npos);
+    CHECK(c.out.text.find(R"(corrupted: write("data.tmp", 0..1300) garbage: 0..1300 random bytes (seed )" +
+                          seed + ")") != std::string::npos);
     return run.d.read("data");
   };
   const std::string seven = corrupted("7");
@@ -219,15 +223,17 @@ TEST_CASE("corrupt zero and torn damage only the last write's range") {
 TEST_CASE("a log naming a path outside the root is refused, and nothing is changed") {
   fresh_run run("rename", 0);
   std::string log = read_file(run.d.log_path());
-  for (std::size_t at = log.find("\"data.tmp\""); at != std::string::npos; at = log.find("\"data.tmp\"", at)) {
+  for (std::size_t at = log.find("\"data.tmp\""); at != std::string::npos;
+       at = log.find("\"data.tmp\"", at)) {
     log.replace(at, 10, "\"../escape\"");
   }
   std::ofstream(run.d.log_path(), std::ios::binary | std::ios::trunc) << log;
   std::ofstream(run.d.path() / "escape") << "outside";
   const crashpoint::harness::command_result c = run.d.rebuild({"--state", "clean"});
   CHECK(exited_with(c, 3));
-  CHECK(c.err.text.find(R"(the path "../escape" has an empty, "." or ".." component: refusing a log that names a path )"
-                        "outside the root") != std::string::npos);
+  CHECK(c.err.text.find(
+            R"(the path "../escape" has an empty, "." or ".." component: refusing a log that names a path )"
+            "outside the root") != std::string::npos);
   CHECK(run.d.read("data") == new_text);
   CHECK(read_file(run.d.path() / "escape") == "outside");
 }
@@ -289,8 +295,8 @@ TEST_CASE("the undo directory must be new or empty") {
   power_loss_dir d;
   fs::create_directory(d.path() / "full");
   std::ofstream(d.path() / "full" / "x") << "x";
-  const crashpoint::harness::command_result c = spawn(record_exe(), {"--root", d.work().string(), "--undo",
-                                                         (d.path() / "full").string(), "--", "/bin/true"});
+  const crashpoint::harness::command_result c = spawn(
+      record_exe(), {"--root", d.work().string(), "--undo", (d.path() / "full").string(), "--", "/bin/true"});
   CHECK(exited_with(c, 2));
   CHECK(c.err.text.find("not empty") != std::string::npos);
 }

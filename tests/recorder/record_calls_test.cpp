@@ -19,9 +19,11 @@ namespace {
 // rec_save's calls under the root for each way of saving.
 strings save_calls(const std::string& mode) {
   if (mode == "inplace") {
-    return {R"(openat("data", O_WRONLY|O_CREAT|O_TRUNC, 0644))", R"(write("data", 13 bytes at 0))", R"(close("data"))"};
+    return {R"(openat("data", O_WRONLY|O_CREAT|O_TRUNC, 0644))", R"(write("data", 13 bytes at 0))",
+            R"(close("data"))"};
   }
-  strings calls{R"(openat("data.tmp", O_WRONLY|O_CREAT|O_TRUNC, 0644))", R"(write("data.tmp", 13 bytes at 0))"};
+  strings calls{R"(openat("data.tmp", O_WRONLY|O_CREAT|O_TRUNC, 0644))",
+                R"(write("data.tmp", 13 bytes at 0))"};
   if (mode != "rename") calls.emplace_back(R"(fsync("data.tmp"))");
   calls.emplace_back(R"(close("data.tmp"))");
   calls.emplace_back(R"(rename("data.tmp", "data"))");
@@ -63,7 +65,8 @@ TEST_CASE("calls record the file's identity, offsets and results") {
   const recording r = d.record({}, {fixture_path("rec_save"), "fsync-rename", d.work().string()});
   const auto calls = r.calls();
   REQUIRE(calls.size() == 5);
-  const auto& [open, write, fsync, close, rename] = std::tie(calls[0], calls[1], calls[2], calls[3], calls[4]);
+  const auto& [open, write, fsync, close, rename] =
+      std::tie(calls[0], calls[1], calls[2], calls[3], calls[4]);
   struct stat st {};
   REQUIRE(::stat((d.work() / "data").c_str(), &st) == 0);
   CHECK(open.ino == st.st_ino);
@@ -97,7 +100,8 @@ TEST_CASE("the standard streams and pipes are not modelled") {
 
 TEST_CASE("a statically linked program is recorded like a dynamic one") {
   recorder_dir d;
-  const recording r = d.record({}, {fixture_path("rec_save_static"), "fsync-rename-dirsync", d.work().string()});
+  const recording r =
+      d.record({}, {fixture_path("rec_save_static"), "fsync-rename-dirsync", d.work().string()});
   CHECK(exited_with(r.run, 0));
   CHECK(r.described() == save_calls("fsync-rename-dirsync"));
 }
@@ -129,7 +133,8 @@ TEST_CASE("children started with fork or vfork and exec are followed and counted
   for (const std::string how : {"fork", "vfork"}) {
     SECTION(how) {
       recorder_dir d;
-      const recording r = d.record({}, {fixture_path("rec_spawn"), how, d.work().string(), fixture_path("rec_save")});
+      const recording r =
+          d.record({}, {fixture_path("rec_spawn"), how, d.work().string(), fixture_path("rec_save")});
       CHECK(exited_with(r.run, 0));
       CHECK(r.described() == strings{
                                  R"(openat("parent.txt", O_WRONLY|O_CREAT|O_APPEND, 0644))",
@@ -144,7 +149,8 @@ TEST_CASE("children started with fork or vfork and exec are followed and counted
                              });
       CHECK(r.result.counts.processes == 2);
       CHECK(r.result.counts.by_kind.at("write") == 3);
-      const auto forks = r.events(how == "fork" ? rec::process_event::type::fork : rec::process_event::type::vfork);
+      const auto forks =
+          r.events(how == "fork" ? rec::process_event::type::fork : rec::process_event::type::vfork);
       REQUIRE(forks.size() == 1);
       const pid_t child = forks[0].child;
       const auto calls = r.calls();

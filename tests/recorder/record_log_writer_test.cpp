@@ -57,7 +57,8 @@ TEST_CASE("a log crashed at any file-system call replays every acknowledged reco
     INFO(point << "  " << rec::describe(*r.result.point->call));
     REQUIRE(killed_by(r.run, SIGKILL));
     std::vector<std::string> acked;
-    for (const std::string& line : lines(r.run.out.text)) acked.push_back(line.substr(std::string("acked ").size()));
+    for (const std::string& line : lines(r.run.out.text))
+      acked.push_back(line.substr(std::string("acked ").size()));
     if (!fs::exists(d.work() / "log")) {
       CHECK(acked.empty());
       continue;

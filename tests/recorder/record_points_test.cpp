@@ -77,8 +77,8 @@ TEST_CASE("sys:fsync@1=error(EIO) fails the fsync without running it, and the pr
 TEST_CASE("a point counts calls across processes in the order the recorder saw them") {
   recorder_dir d;
   // Writes: the parent's first, the child's, the parent's second. The 2nd is the child's.
-  const recording r = d.record({"--point", "sys:write@2"},
-                               {fixture_path("rec_spawn"), "fork", d.work().string(), fixture_path("rec_save")});
+  const recording r = d.record({"--point", "sys:write@2"}, {fixture_path("rec_spawn"), "fork",
+                                                            d.work().string(), fixture_path("rec_save")});
   CHECK(killed_by(r.run, SIGKILL));
   CHECK(read_file(d.work() / "parent.txt") == "p1\n");
   CHECK(read_file(d.work() / "data").empty());  // created, killed before its write
@@ -89,9 +89,12 @@ TEST_CASE("a point counts calls across processes in the order the recorder saw t
   CHECK(r.result.point->all_reaped);
 }
 
-TEST_CASE("a crash point in a multi-threaded program kills every thread, and logs the calls in flight as unfinished") {
+TEST_CASE(
+    "a crash point in a multi-threaded program kills every thread, and logs the calls in flight as "
+    "unfinished") {
   recorder_dir d;
-  const recording r = d.record({"--point", "sys:write@15"}, {fixture_path("rec_threads"), d.work().string(), "8"});
+  const recording r =
+      d.record({"--point", "sys:write@15"}, {fixture_path("rec_threads"), d.work().string(), "8"});
   CHECK(killed_by(r.run, SIGKILL));
   REQUIRE(r.result.point);
   CHECK(r.result.point->kill_delivered);
@@ -117,12 +120,14 @@ TEST_CASE("sys:*@N counts every kind, and an exact system call name only that va
     CHECK(r.result.point->call->seq == 2);
   }
   SECTION("sys:pwritev@1 skips the writev before it") {
-    const recording r = d.record({"--point", "sys:pwritev@1"}, {fixture_path("rec_vectored"), d.work().string()});
+    const recording r =
+        d.record({"--point", "sys:pwritev@1"}, {fixture_path("rec_vectored"), d.work().string()});
     CHECK(killed_by(r.run, SIGKILL));
     CHECK(read_file(d.work() / "v") == "alphabetagamma");
   }
   SECTION("sys:write@2 counts writev and pwritev as writes") {
-    const recording r = d.record({"--point", "sys:write@2"}, {fixture_path("rec_vectored"), d.work().string()});
+    const recording r =
+        d.record({"--point", "sys:write@2"}, {fixture_path("rec_vectored"), d.work().string()});
     REQUIRE(r.result.point->call);
     CHECK(r.result.point->call->call == rec::syscall_id::pwritev);
   }
@@ -145,8 +150,9 @@ TEST_CASE("after a crash point nothing the command started is left running") {
   // hostile_observer is a child subreaper: whatever outlives the recorder is
   // re-parented to it and listed in its report.
   std::vector<std::string> argv{report.string(), record_exe().string()};
-  const auto rest = d.recorder_argv({"--point", "sys:rename@1"},
-                                    {fixture_path("rec_save"), "rename", d.work().string(), "--sleeper", pidfile.string()});
+  const auto rest =
+      d.recorder_argv({"--point", "sys:rename@1"},
+                      {fixture_path("rec_save"), "rename", d.work().string(), "--sleeper", pidfile.string()});
   argv.insert(argv.end(), rest.begin(), rest.end());
   const auto run = spawn(fixture("hostile_observer"), argv, {}, d.path());
   CHECK(exited_with(run, 128 + SIGKILL));
@@ -181,7 +187,8 @@ TEST_CASE("crashpoint-record ends as the command did") {
     }
   }
   SECTION("signals") {
-    for (const auto& [name, sig] : {std::pair{"SEGV", SIGSEGV}, std::pair{"TERM", SIGTERM}, std::pair{"ABRT", SIGABRT}}) {
+    for (const auto& [name, sig] :
+         {std::pair{"SEGV", SIGSEGV}, std::pair{"TERM", SIGTERM}, std::pair{"ABRT", SIGABRT}}) {
       const recording r = d.record({}, {fixture_path("rec_exit"), "signal", name});
       CHECK(killed_by(r.run, sig));
       CHECK(r.result.end.k == rec::command_end::kind::signaled);
@@ -195,7 +202,8 @@ TEST_CASE("a command that cannot be executed is reported, with the shell's exit 
   SECTION("not found: 127") {
     const recording r = d.record({}, {"no-such-command-here"});
     CHECK(exited_with(r.run, 127));
-    CHECK(r.run.err.text == "crashpoint-record: cannot execute no-such-command-here: No such file or directory\n");
+    CHECK(r.run.err.text ==
+          "crashpoint-record: cannot execute no-such-command-here: No such file or directory\n");
     CHECK(r.result.end.k == rec::command_end::kind::not_started);
   }
   SECTION("not executable: 126") {
@@ -210,7 +218,9 @@ TEST_CASE("a command that cannot be executed is reported, with the shell's exit 
 
 TEST_CASE("usage errors exit 2 with a precise message and run nothing") {
   recorder_dir d;
-  const auto run = [&](std::vector<std::string> args) { return spawn(record_exe(), std::move(args), {}, d.path()); };
+  const auto run = [&](std::vector<std::string> args) {
+    return spawn(record_exe(), std::move(args), {}, d.path());
+  };
   const std::string marker = (d.work() / "ran").string();
   const std::vector<std::string> cmd{"--", "/bin/touch", marker};
   struct bad_case {
@@ -221,10 +231,13 @@ TEST_CASE("usage errors exit 2 with a precise message and run nothing") {
       {{}, "crashpoint-record: no command given: crashpoint-record [OPTIONS] -- COMMAND [ARGS...]\n"},
       {{"--point", "sys:fsyc@1"},
        "crashpoint-record: --point sys:fsyc@1: column 5: unknown call name 'fsyc' (did you mean 'fsync'?)\n"},
-      {{"--point", "sys:fsync@0"}, "crashpoint-record: --point sys:fsync@0: column 11: hit numbers start at 1 (the first call is @1)\n"},
+      {{"--point", "sys:fsync@0"},
+       "crashpoint-record: --point sys:fsync@0: column 11: hit numbers start at 1 (the first call is @1)\n"},
       {{"--point", "sys:fsync@1=error(EIOO)"},
-       "crashpoint-record: --point sys:fsync@1=error(EIOO): column 19: unknown errno name 'EIOO' (did you mean 'EIO'?)\n"},
-      {{"--root", (d.path() / "missing").string()}, "crashpoint-record: --root " + (d.path() / "missing").string() + ": no such directory\n"},
+       "crashpoint-record: --point sys:fsync@1=error(EIOO): column 19: unknown errno name 'EIOO' (did you "
+       "mean 'EIO'?)\n"},
+      {{"--root", (d.path() / "missing").string()},
+       "crashpoint-record: --root " + (d.path() / "missing").string() + ": no such directory\n"},
       {{"--result", (d.path() / "missing" / "r.json").string()},
        "crashpoint-record: --result " + (d.path() / "missing" / "r.json").string() + ": no such directory " +
            (d.path() / "missing").string() + "\n"},

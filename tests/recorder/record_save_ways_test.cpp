@@ -26,9 +26,9 @@ const std::string new_content = std::string(4096, 'n') + "new contents\n";
 
 // What a crash at one point left.
 struct crash_state {
-  std::string point;                 // sys:*@N or sys:*@N+
-  std::string call;                  // the call it named, as users read it
-  std::optional<std::string> data;   // the target's content; nothing when it is absent
+  std::string point;                // sys:*@N or sys:*@N+
+  std::string call;                 // the call it named, as users read it
+  std::optional<std::string> data;  // the target's content; nothing when it is absent
 };
 
 std::string shown(const std::optional<std::string>& data) {
@@ -86,12 +86,14 @@ TEST_CASE("a save in place, crashed at a file-system call, can leave the file ne
     if (!old_or_new(s)) damaged.push_back(where(s));
   }
   // open(O_TRUNC) empties it at once; each write returns with part of it.
-  CHECK(damaged == std::vector<std::string>{
-                       R"(sys:*@1+  openat("data", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644)  -> data: 0 bytes, neither old nor new)",
-                       R"(sys:*@2  write("data", 4096 bytes at 0)  -> data: 0 bytes, neither old nor new)",
-                       R"(sys:*@2+  write("data", 4096 bytes at 0)  -> data: 4096 bytes, neither old nor new)",
-                       R"(sys:*@3  write("data", 13 bytes at 4096)  -> data: 4096 bytes, neither old nor new)",
-                   });
+  CHECK(
+      damaged ==
+      std::vector<std::string>{
+          R"(sys:*@1+  openat("data", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644)  -> data: 0 bytes, neither old nor new)",
+          R"(sys:*@2  write("data", 4096 bytes at 0)  -> data: 0 bytes, neither old nor new)",
+          R"(sys:*@2+  write("data", 4096 bytes at 0)  -> data: 4096 bytes, neither old nor new)",
+          R"(sys:*@3  write("data", 13 bytes at 4096)  -> data: 4096 bytes, neither old nor new)",
+      });
 }
 
 TEST_CASE("a save through a temporary and a rename leaves the old or the new file at every process crash") {
@@ -121,17 +123,20 @@ TEST_CASE("each way of saving makes the calls its name says") {
     for (const rec::io_op& op : r.calls()) out.push_back(rec::describe(op));
     return out;
   };
-  CHECK(kinds("inplace") == std::vector<std::string>{R"(openat("data", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644))",
-                                                      R"(write("data", 1 bytes at 0))", R"(close("data"))"});
-  CHECK(kinds("rename") == std::vector<std::string>{R"(openat("data.tmp", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644))",
-                                                     R"(write("data.tmp", 1 bytes at 0))", R"(close("data.tmp"))",
-                                                     R"(rename("data.tmp", "data"))"});
+  CHECK(kinds("inplace") ==
+        std::vector<std::string>{R"(openat("data", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644))",
+                                 R"(write("data", 1 bytes at 0))", R"(close("data"))"});
+  CHECK(kinds("rename") ==
+        std::vector<std::string>{R"(openat("data.tmp", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644))",
+                                 R"(write("data.tmp", 1 bytes at 0))", R"(close("data.tmp"))",
+                                 R"(rename("data.tmp", "data"))"});
   CHECK(kinds("fsync-rename") ==
         std::vector<std::string>{R"(openat("data.tmp", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644))",
-                                 R"(write("data.tmp", 1 bytes at 0))", R"(fsync("data.tmp"))", R"(close("data.tmp"))",
-                                 R"(rename("data.tmp", "data"))"});
+                                 R"(write("data.tmp", 1 bytes at 0))", R"(fsync("data.tmp"))",
+                                 R"(close("data.tmp"))", R"(rename("data.tmp", "data"))"});
   CHECK(kinds("durable") ==
         std::vector<std::string>{R"(openat("data.tmp", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644))",
-                                 R"(write("data.tmp", 1 bytes at 0))", R"(fsync("data.tmp"))", R"(close("data.tmp"))",
-                                 R"(rename("data.tmp", "data"))", R"(fsync("."))", R"(close("."))"});
+                                 R"(write("data.tmp", 1 bytes at 0))", R"(fsync("data.tmp"))",
+                                 R"(close("data.tmp"))", R"(rename("data.tmp", "data"))", R"(fsync("."))",
+                                 R"(close("."))"});
 }

@@ -48,7 +48,8 @@ TEST_CASE("a shared writable mapping of a file under the root is reported, made 
     check_warned(r, "shared-mmap", R"(mmap("m", PROT_WRITE, MAP_SHARED))");
     // msync is a modelled call: its range is in the log.
     const auto described = r.described();
-    CHECK(std::find(described.begin(), described.end(), R"(msync("m", 4096 bytes at 0, MS_SYNC))") != described.end());
+    CHECK(std::find(described.begin(), described.end(), R"(msync("m", 4096 bytes at 0, MS_SYNC))") !=
+          described.end());
   }
   SECTION("mprotect adding PROT_WRITE") {
     const recording r = d.record({}, {fixture_path("rec_mmap"), "mprotect", d.work().string()});
@@ -102,7 +103,8 @@ TEST_CASE("clone with CLONE_UNTRACED is reported and the child is traced all the
   CHECK(r.run.out.text == "child wrote\n");
   check_warned(r, "untraced-clone", "cleared the flag");
   const auto described = r.described();
-  CHECK(std::find(described.begin(), described.end(), R"(write("untraced.txt", 9 bytes at 0))") != described.end());
+  CHECK(std::find(described.begin(), described.end(), R"(write("untraced.txt", 9 bytes at 0))") !=
+        described.end());
   CHECK(r.result.counts.processes == 2);
 }
 

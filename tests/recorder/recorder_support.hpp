@@ -62,7 +62,8 @@ struct recording {
   std::vector<rec::process_event> events(rec::process_event::type what) const {
     std::vector<rec::process_event> out;
     for (const auto& e : log) {
-      if (const auto* ev = std::get_if<rec::process_event>(&e); ev != nullptr && ev->what == what) out.push_back(*ev);
+      if (const auto* ev = std::get_if<rec::process_event>(&e); ev != nullptr && ev->what == what)
+        out.push_back(*ev);
     }
     return out;
   }
@@ -82,7 +83,8 @@ struct recording {
   // The payload bytes of one call.
   std::string payload_of(const rec::io_op& op) const {
     if (!op.payload || !op.payload_length) return {};
-    return payloads.substr(static_cast<std::size_t>(*op.payload), static_cast<std::size_t>(*op.payload_length));
+    return payloads.substr(static_cast<std::size_t>(*op.payload),
+                           static_cast<std::size_t>(*op.payload_length));
   }
 };
 
@@ -96,9 +98,10 @@ class recorder_dir {
   fs::path result_path() const { return dir_.path() / "result.json"; }
   fs::path payloads_path() const { return dir_.path() / "payloads.bin"; }
 
-  std::vector<std::string> recorder_argv(std::vector<std::string> options, const std::vector<std::string>& command) const {
-    std::vector<std::string> argv{"--root", work().string(), "--log", log_path().string(), "--result",
-                                  result_path().string(), "--payloads", payloads_path().string()};
+  std::vector<std::string> recorder_argv(std::vector<std::string> options,
+                                         const std::vector<std::string>& command) const {
+    std::vector<std::string> argv{"--root",   work().string(),        "--log",      log_path().string(),
+                                  "--result", result_path().string(), "--payloads", payloads_path().string()};
     argv.insert(argv.end(), options.begin(), options.end());
     argv.emplace_back("--");
     argv.insert(argv.end(), command.begin(), command.end());

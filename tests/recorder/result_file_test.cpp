@@ -103,8 +103,10 @@ TEST_CASE("what is not a finished result file is an error") {
   CHECK(parse_error(text.substr(0, text.size() / 2)).starts_with("r.json: [json.exception.parse_error"));
   const std::string no_end = std::string(text).replace(text.find("\"end\""), 5, "\"End\"");
   CHECK(parse_error(no_end) == "r.json: field 'end' is missing");
-  const std::string bad_kill = std::string(text).replace(text.find("\"delivered\": true"), 17, "\"delivered\": 1");
+  const std::string bad_kill =
+      std::string(text).replace(text.find("\"delivered\": true"), 17, "\"delivered\": 1");
   CHECK(parse_error(bad_kill) == "r.json: field 'point.kill.delivered' must be true or false");
   CHECK_THROWS_WITH(read_result("/dev/null"), "/dev/null: not a regular file");
-  CHECK_THROWS_WITH(read_result("/no/such/result.json"), "/no/such/result.json: cannot open: No such file or directory");
+  CHECK_THROWS_WITH(read_result("/no/such/result.json"),
+                    "/no/such/result.json: cannot open: No such file or directory");
 }

@@ -54,7 +54,8 @@ verdict run(const std::vector<sock_filter>& prog, const seccomp_data& data) {
   return v;
 }
 
-verdict call(long nr, std::initializer_list<std::uint64_t> args = {}, std::uint32_t arch = AUDIT_ARCH_X86_64) {
+verdict call(long nr, std::initializer_list<std::uint64_t> args = {},
+             std::uint32_t arch = AUDIT_ARCH_X86_64) {
   static const std::vector<sock_filter> prog = build_filter();
   seccomp_data data{};
   data.nr = static_cast<int>(nr);
@@ -64,11 +65,14 @@ verdict call(long nr, std::initializer_list<std::uint64_t> args = {}, std::uint3
   return run(prog, data);
 }
 
-bool traps(long nr, std::initializer_list<std::uint64_t> args = {}) { return call(nr, args).action == SECCOMP_RET_TRACE; }
+bool traps(long nr, std::initializer_list<std::uint64_t> args = {}) {
+  return call(nr, args).action == SECCOMP_RET_TRACE;
+}
 
 }  // namespace
 
-TEST_CASE("every modelled call stops for the recorder, open and openat only when their flags change something") {
+TEST_CASE(
+    "every modelled call stops for the recorder, open and openat only when their flags change something") {
   for (const syscall_id s : all_syscalls()) {
     if (s == syscall_id::open || s == syscall_id::openat) continue;
     INFO(name(s));
@@ -110,8 +114,8 @@ TEST_CASE("the ways around the recorder stop for a warning, and their harmless f
 }
 
 TEST_CASE("every other call is allowed from its number alone, without reading an argument") {
-  const std::set<long> argument_checked{SYS_open, SYS_openat, SYS_mmap, SYS_mprotect, SYS_pkey_mprotect,
-                                        SYS_fcntl, SYS_ioctl, SYS_clone, SYS_prctl};
+  const std::set<long> argument_checked{SYS_open,  SYS_openat, SYS_mmap,  SYS_mprotect, SYS_pkey_mprotect,
+                                        SYS_fcntl, SYS_ioctl,  SYS_clone, SYS_prctl};
   std::set<long> trapped{SYS_io_uring_setup, SYS_io_setup, SYS_ptrace, SYS_clone3, SYS_seccomp};
   for (const syscall_id s : all_syscalls()) trapped.insert(x86_64_number(s));
   for (long nr = 0; nr < 512; ++nr) {

@@ -58,9 +58,8 @@ inline std::vector<fs::path> mounts_below(const fs::path& dir) {
     const auto rel = p.lexically_relative(base);
     if (!rel.empty() && *rel.begin() != "..") out.push_back(p);
   }
-  std::sort(out.begin(), out.end(), [](const fs::path& a, const fs::path& b) {
-    return a.string().size() > b.string().size();
-  });
+  std::sort(out.begin(), out.end(),
+            [](const fs::path& a, const fs::path& b) { return a.string().size() > b.string().size(); });
   return out;
 }
 

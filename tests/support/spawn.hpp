@@ -25,8 +25,8 @@ inline fs::path source_dir() { return CRASHPOINT_TEST_SOURCE_DIR; }
 
 // Runs `exe args...` with exactly `env` (plus PATH), in `cwd` (default: the
 // current directory), and returns how it ended and what it printed.
-inline harness::command_result spawn(const fs::path& exe, std::vector<std::string> args,
-                                     env_vars env = {}, fs::path cwd = fs::current_path()) {
+inline harness::command_result spawn(const fs::path& exe, std::vector<std::string> args, env_vars env = {},
+                                     fs::path cwd = fs::current_path()) {
   harness::command cmd;
   cmd.argv.push_back(exe.string());
   cmd.argv.insert(cmd.argv.end(), args.begin(), args.end());

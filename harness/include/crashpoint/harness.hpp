@@ -66,8 +66,8 @@ struct step_report {
   std::string phase;  // "setup", "crash", "recover", "assert"
   std::vector<std::string> argv;
   end how = end::not_started;
-  int exit_code = -1;  // when how == exited
-  int signal = 0;      // when how == signaled (or timed_out: the signal that ended it)
+  int exit_code = -1;    // when how == exited
+  int signal = 0;        // when how == signaled (or timed_out: the signal that ended it)
   std::string describe;  // "exit 3", "signal SIGABRT", "timed out after 10s", ...
   std::chrono::nanoseconds duration{};
   std::filesystem::path stdout_path, stderr_path;  // the captured output, while kept
@@ -75,18 +75,18 @@ struct step_report {
 
 // The verdict on one run.
 struct run_report {
-  std::string id;          // SCENARIO@CHECKPOINT, as `crashpoint list` prints it
+  std::string id;  // SCENARIO@CHECKPOINT, as `crashpoint list` prints it
   std::string scenario, checkpoint;
   bool passed = false;
-  std::string failure;     // "" when passed, else e.g. "checkpoint not reached"
-  std::string reason;      // one line
-  std::vector<std::string> details;  // expected against actual, stderr tails
-  std::string call;        // a syscall crash point's call: rename("data.tmp", "data"); else ""
+  std::string failure;                // "" when passed, else e.g. "checkpoint not reached"
+  std::string reason;                 // one line
+  std::vector<std::string> details;   // expected against actual, stderr tails
+  std::string call;                   // a syscall crash point's call: rename("data.tmp", "data"); else ""
   std::vector<std::string> warnings;  // what the I/O recorder could not see
   std::string crash_state;            // power loss: the state recovery saw ("clean", "prefix:3"); else ""
   std::vector<std::string> lost;      // power loss: what that state dropped, relative to the workdir
   std::vector<step_report> steps;
-  std::string reproduce;   // shell lines that replay the run by hand
+  std::string reproduce;          // shell lines that replay the run by hand
   std::filesystem::path run_dir;  // kept run directory (workdir is run_dir / "work"), or empty
   std::chrono::nanoseconds duration{};
 
@@ -152,7 +152,7 @@ class assertion_context {
   virtual ~assertion_context() = default;
   virtual const std::filesystem::path& workdir() const = 0;
   virtual const std::string& scenario() const = 0;
-  virtual const std::string& checkpoint() const = 0;  // the arming entry
+  virtual const std::string& checkpoint() const = 0;          // the arming entry
   virtual const std::vector<step_report>& steps() const = 0;  // every command so far
   // Records a failure; the assertion may go on and record more.
   virtual void fail(std::string message) = 0;

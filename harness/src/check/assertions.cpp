@@ -17,8 +17,7 @@ namespace {
 
 // The contains/matches/equals checks on one text in memory, named `what`.
 void check_text(std::vector<std::string>& out, const std::string& what, const std::string& text,
-                const std::optional<std::string>& contains,
-                const std::optional<std::string>& matches,
+                const std::optional<std::string>& contains, const std::optional<std::string>& matches,
                 const std::optional<std::string>& equals) {
   if (contains && text.find(*contains) == std::string::npos) {
     out.push_back(what + " does not contain " + quote(*contains) + "; it is " + quote(text));
@@ -108,8 +107,7 @@ std::string multi_line_diff(std::string_view expected, const text_sample& actual
   return out;
 }
 
-std::vector<std::string> check_command_result(const command_check& check,
-                                              const command_result& result) {
+std::vector<std::string> check_command_result(const command_check& check, const command_result& result) {
   std::vector<std::string> out;
   const int want = check.exit_code.value_or(0);
   const exit_status& st = result.status;

@@ -27,8 +27,7 @@
 namespace crashpoint::harness {
 
 // exit_code (default 0) and the stdout/stderr contains, matches, equals checks.
-std::vector<std::string> check_command_result(const command_check& check,
-                                              const command_result& result);
+std::vector<std::string> check_command_result(const command_check& check, const command_result& result);
 
 // The snapshots `unchanged` checks compare with, by assertion path; a path
 // whose snapshot failed maps to why.
@@ -38,8 +37,8 @@ struct unchanged_snapshots {
 };
 
 struct state_paths {
-  fs::path work;          // the workdir
-  fs::path scenario_dir;  // for golden files
+  fs::path work;                                // the workdir
+  fs::path scenario_dir;                        // for golden files
   const unchanged_snapshots* before = nullptr;  // taken just before the crash run
 };
 

@@ -38,13 +38,15 @@ struct checked_file {
 void check_contains(std::vector<std::string>& out, const checked_file& f, const std::string& needle) {
   if (needle.empty()) return;
   const std::size_t overlap = needle.size() - 1;  // of a match across two pieces
-  std::string carry;  // the last `overlap` bytes read, at most
+  std::string carry;                              // the last `overlap` bytes read, at most
   bool found = false;
   read_pieces(f.file.fd.get(), f.budget, "reading " + f.name, [&](std::string_view piece) {
     carry.append(piece.substr(0, overlap));  // the joint: the end of the last piece, the start of this
     found = carry.find(needle) != std::string::npos || piece.find(needle) != std::string_view::npos;
-    if (piece.size() >= overlap) carry.assign(piece.substr(piece.size() - overlap));
-    else carry.erase(0, carry.size() - std::min(carry.size(), overlap));
+    if (piece.size() >= overlap)
+      carry.assign(piece.substr(piece.size() - overlap));
+    else
+      carry.erase(0, carry.size() - std::min(carry.size(), overlap));
     return !found;
   });
   if (found) return;
@@ -81,7 +83,8 @@ bool same_content(const checked_file& f, const opened_file& golden) {
   std::string expected(file_piece_bytes, '\0');
   read_pieces(f.file.fd.get(), f.budget, "reading " + f.name, [&](std::string_view piece) {
     const ssize_t n = ::pread(golden.fd.get(), expected.data(), piece.size(), static_cast<off_t>(at));
-    same = n == static_cast<ssize_t>(piece.size()) && std::string_view(expected.data(), piece.size()) == piece;
+    same =
+        n == static_cast<ssize_t>(piece.size()) && std::string_view(expected.data(), piece.size()) == piece;
     at += piece.size();
     return same;
   });
@@ -100,8 +103,9 @@ void check_equals_file(std::vector<std::string>& out, const checked_file& f, con
   const text_sample expected = sample_file(golden.fd.get(), shown_file_bytes);
   const std::string diff = multi_line_diff(expected.head, actual);
   const std::string head = f.name + " differs from golden file " + name;
-  out.push_back(diff.empty() ? head + ": it is " + quote_sample(actual) + ", expected " + quote_sample(expected)
-                             : head + " (- golden file, + actual):" + diff);
+  out.push_back(diff.empty()
+                    ? head + ": it is " + quote_sample(actual) + ", expected " + quote_sample(expected)
+                    : head + " (- golden file, + actual):" + diff);
 }
 
 // The whole file, when it is at most `limit` bytes; else nullopt, reported
@@ -147,8 +151,8 @@ void check_json(std::vector<std::string>& out, const checked_file& f) {
   // Comparing and printing recurse once per level: a deeper document is
   // refused before it is parsed.
   if (const std::size_t at = json_too_deep(*text, max_json_depth); at != std::string::npos) {
-    out.push_back(f.name + " nests JSON more than " + std::to_string(max_json_depth) + " levels deep (at byte " +
-                  std::to_string(at) + "): `json` compares documents at most " +
+    out.push_back(f.name + " nests JSON more than " + std::to_string(max_json_depth) +
+                  " levels deep (at byte " + std::to_string(at) + "): `json` compares documents at most " +
                   std::to_string(max_json_depth) + " levels deep");
     return;
   }
@@ -185,7 +189,8 @@ void check_content(std::vector<std::string>& out, const checked_file& f, const s
 void check_exists(std::vector<std::string>& out, const file_check& c, const fs::path& file) {
   const bool exists = path_exists(file);
   if (*c.exists != exists) {
-    out.push_back("file " + c.path + (exists ? " exists, expected it absent" : " is absent, expected it to exist"));
+    out.push_back("file " + c.path +
+                  (exists ? " exists, expected it absent" : " is absent, expected it to exist"));
   }
 }
 
@@ -205,7 +210,8 @@ void check_unchanged(std::vector<std::string>& out, const file_check& c, const s
 
 }  // namespace
 
-std::vector<std::string> check_file(const file_check& c, const state_paths& paths, const check_budget& budget) {
+std::vector<std::string> check_file(const file_check& c, const state_paths& paths,
+                                    const check_budget& budget) {
   std::vector<std::string> out;
   const fs::path file = paths.work / c.path;
   const auto attempt = [&](auto check) {

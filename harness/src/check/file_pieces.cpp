@@ -43,9 +43,12 @@ opened_file open_for_check(int dir_fd, const char* name, bool follow_links) {
   f.fd = dirfd::unique_fd(::openat(dir_fd, name, flags));
   if (!f.fd) {
     const int error = errno;
-    if (error == ENOENT || error == ENOTDIR) f.problem = "is absent";
-    else if (error == ELOOP && !follow_links) f.problem = "is not a regular file (a symbolic link)";
-    else f.problem = std::string("cannot be read: ") + std::strerror(error);
+    if (error == ENOENT || error == ENOTDIR)
+      f.problem = "is absent";
+    else if (error == ELOOP && !follow_links)
+      f.problem = "is not a regular file (a symbolic link)";
+    else
+      f.problem = std::string("cannot be read: ") + std::strerror(error);
     return f;
   }
   struct stat st {};

@@ -57,7 +57,8 @@ class snapshotter {
  private:
   std::string shown(std::string_view rel) const {
     if (rel.empty()) return std::string(shown_as_);
-    return shortened_path(shown_as_ == "." ? std::string(rel) : std::string(shown_as_) + "/" + std::string(rel));
+    return shortened_path(shown_as_ == "." ? std::string(rel)
+                                           : std::string(shown_as_) + "/" + std::string(rel));
   }
 
   // Its size and a hash of its content, read in pieces.
@@ -110,8 +111,10 @@ std::vector<std::string> tree_differences(const tree_snapshot& before, const tre
   std::vector<std::string> out;
   for (const auto& [path, print] : before.entries) {
     const auto it = after.entries.find(path);
-    if (it == after.entries.end()) out.push_back(path + " disappeared");
-    else if (!it->second.same_as(print)) out.push_back(path + " changed");
+    if (it == after.entries.end())
+      out.push_back(path + " disappeared");
+    else if (!it->second.same_as(print))
+      out.push_back(path + " changed");
   }
   for (const auto& [path, print] : after.entries) {
     if (!present(before, path)) out.push_back(path + " appeared");
@@ -119,7 +122,8 @@ std::vector<std::string> tree_differences(const tree_snapshot& before, const tre
   return out;
 }
 
-std::string first_difference(const tree_snapshot& before, const tree_snapshot& after, const std::string& rel) {
+std::string first_difference(const tree_snapshot& before, const tree_snapshot& after,
+                             const std::string& rel) {
   auto a = before.entries.begin(), b = after.entries.begin();
   while (a != before.entries.end() || b != after.entries.end()) {
     const bool only_before = b == after.entries.end() || (a != before.entries.end() && a->first < b->first);

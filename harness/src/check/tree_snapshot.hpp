@@ -57,7 +57,6 @@ std::vector<std::string> tree_differences(const tree_snapshot& before, const tre
 // The first difference between two snapshots of the path `rel` taken with
 // its root, as a sentence ("data/value changed: it was "5\n" and is "7\n""),
 // or "" when there is none.
-std::string first_difference(const tree_snapshot& before, const tree_snapshot& after,
-                             const std::string& rel);
+std::string first_difference(const tree_snapshot& before, const tree_snapshot& after, const std::string& rel);
 
 }  // namespace crashpoint::harness

@@ -117,8 +117,8 @@ class walker {
     if (depth < limits_.depth) return folder(child.get(), depth + 1);
     if (!names(child.get()).empty()) {
       throw check_failed("folder " + shown() + " is " + std::to_string(depth) +
-                         " levels down and not empty: a walk goes at most " +
-                         std::to_string(limits_.depth) + " levels down");
+                         " levels down and not empty: a walk goes at most " + std::to_string(limits_.depth) +
+                         " levels down");
     }
   }
 

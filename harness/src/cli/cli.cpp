@@ -25,7 +25,8 @@ CLI::Option* repeatable(CLI::Option* option) {
 
 // What `crashpoint --help` ends with, and so the man page (help2man makes
 // sections of "Heading:" paragraphs).
-const char* const main_footer = R"(Run `crashpoint help COMMAND` (or `crashpoint COMMAND --help`) for a command's options.
+const char* const main_footer =
+    R"(Run `crashpoint help COMMAND` (or `crashpoint COMMAND --help`) for a command's options.
 
 Exit status:
   0    every run passed (validate: the files are valid)
@@ -102,11 +103,11 @@ CLI::Option* add_selection(CLI::App& cmd, cli_options& o, std::string& shard) {
 // What executing programs takes: `run` and `explore`, and `list` for the
 // discovery runs of scenarios with checkpoints = "auto".
 void add_execution_options(CLI::App& cmd, cli_options& o) {
-  cmd.add_option("-j,--jobs", o.jobs,
-                 "Runs executed in parallel (default: the CPUs this process may run on)")
+  cmd.add_option("-j,--jobs", o.jobs, "Runs executed in parallel (default: the CPUs this process may run on)")
       ->type_name("N")
       ->check(CLI::Range(1u, 1024u));
-  cmd.add_option("--target", o.target, "The target executable, overriding [target] command")->type_name("PATH");
+  cmd.add_option("--target", o.target, "The target executable, overriding [target] command")
+      ->type_name("PATH");
   cmd.add_option("--timeout", o.timeout_text,
                  "Per-command timeout for every command, overriding the files (e.g. 30s, 500ms)")
       ->type_name("DURATION");
@@ -121,8 +122,9 @@ void add_point_options(CLI::App& cmd, explore_options& o) {
   repeatable(cmd.add_option("--exclude", o.exclude,
                             "Leave out checkpoints whose name matches this glob (repeat the option for more)")
                  ->type_name("GLOB"));
-  cmd.add_flag("--syscalls", o.syscalls,
-               "Also crash at every file-system call the crash command makes (sys:CALL@HIT, under crashpoint-record)");
+  cmd.add_flag(
+      "--syscalls", o.syscalls,
+      "Also crash at every file-system call the crash command makes (sys:CALL@HIT, under crashpoint-record)");
 }
 
 void add_run_options(CLI::App& cmd, cli_options& o) {
@@ -132,7 +134,8 @@ void add_run_options(CLI::App& cmd, cli_options& o) {
       ->check(CLI::IsMember({"failed", "all", "none"}));
   cmd.add_option("--junit", o.junit_path, "Also write a JUnit XML report to FILE (- for stdout)")
       ->type_name("FILE");
-  cmd.add_option("--json", o.json_path, "Also write a JSON report of every run and step to FILE (- for stdout)")
+  cmd.add_option("--json", o.json_path,
+                 "Also write a JSON report of every run and step to FILE (- for stdout)")
       ->type_name("FILE");
   cmd.add_flag("-q,--quiet", o.quiet, "Print only the failures and the summary");
   cmd.add_option("--crash-states", o.crash_states_text,
@@ -163,7 +166,8 @@ void add_init_options(CLI::App& cmd, init_options& o) {
   cmd.add_option("--checkpoint", o.checkpoint, "A checkpoint in it: the first scenario crashes there")
       ->type_name("NAME")
       ->required();
-  cmd.add_option("dir", o.dir, "The folder to write crashpoint.toml and CHECKPOINT.toml in (default: scenarios)")
+  cmd.add_option("dir", o.dir,
+                 "The folder to write crashpoint.toml and CHECKPOINT.toml in (default: scenarios)")
       ->type_name("DIR")
       ->capture_default_str();
 }
@@ -258,11 +262,12 @@ int run_command_line(command_line& c) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{"crashpoint: crash a program at each checkpoint, rerun it, check that it recovers.\n"
-               "Each run arms one checkpoint of the program (CRASHPOINT=NAME) so that it crashes\n"
-               "there, then runs recovery in a fresh process and checks the state it left, in a\n"
-               "folder of its own: one run per scenario and checkpoint.\n",
-               "crashpoint"};
+  CLI::App app{
+      "crashpoint: crash a program at each checkpoint, rerun it, check that it recovers.\n"
+      "Each run arms one checkpoint of the program (CRASHPOINT=NAME) so that it crashes\n"
+      "there, then runs recovery in a fresh process and checks the state it left, in a\n"
+      "folder of its own: one run per scenario and checkpoint.\n",
+      "crashpoint"};
   command_line c;
   if (argc > 0) c.options.program = argv[0];
   define(app, c);

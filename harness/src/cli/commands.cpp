@@ -25,17 +25,15 @@
 namespace crashpoint::harness {
 namespace {
 
-std::vector<fs::path> as_paths(const std::vector<std::string>& texts) {
-  return {texts.begin(), texts.end()};
-}
+std::vector<fs::path> as_paths(const std::vector<std::string>& texts) { return {texts.begin(), texts.end()}; }
 
 // Loads every file; prints every error. Empty when anything was invalid.
 std::optional<load_result> load_or_report(const cli_options& o) {
   load_result loaded = load_scenarios(as_paths(o.paths));
   if (loaded.errors.empty()) return loaded;
   for (const diagnostic& d : loaded.errors) fmt::print(stderr, "{}\n", format_diagnostic(d));
-  fmt::print(stderr, "crashpoint: {} error{} in the scenario files; nothing was run\n",
-             loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
+  fmt::print(stderr, "crashpoint: {} error{} in the scenario files; nothing was run\n", loaded.errors.size(),
+             loaded.errors.size() == 1 ? "" : "s");
   return std::nullopt;
 }
 
@@ -97,9 +95,7 @@ struct report_files {
   std::optional<report_destination> junit, json;
 
   // `-`: stdout holds only the report, so the console report goes to stderr.
-  bool console_to_stderr() const {
-    return (junit && junit->given == "-") || (json && json->given == "-");
-  }
+  bool console_to_stderr() const { return (junit && junit->given == "-") || (json && json->given == "-"); }
 };
 
 // The report destinations, checked before anything runs; empty (the problems
@@ -107,7 +103,8 @@ struct report_files {
 std::optional<report_files> report_files_or_report(const cli_options& o) {
   report_files files;
   std::vector<std::string> problems;
-  const auto check = [&](const char* option, const std::string& given, std::optional<report_destination>& out) {
+  const auto check = [&](const char* option, const std::string& given,
+                         std::optional<report_destination>& out) {
     std::string error;
     if (!given.empty()) out = report_destination_of(option, given, error);
     if (!error.empty()) problems.push_back(error);

@@ -20,7 +20,9 @@ namespace {
 
 // fputs, not fmt::print: while discovery runs SIGPIPE is ignored, and fmt::print
 // throws when stderr is a pipe nobody reads any more.
-void print_error(const std::string& message) { std::fputs(("crashpoint: " + message + "\n").c_str(), stderr); }
+void print_error(const std::string& message) {
+  std::fputs(("crashpoint: " + message + "\n").c_str(), stderr);
+}
 
 // Where --json writes, checked before any work (report_destination.hpp); none
 // when not asked for. False (printed) when it cannot take the report.
@@ -167,7 +169,8 @@ int command_coverage(const std::vector<std::string>& scenario_paths, const cover
 
 void add_coverage_options(CLI::App& cmd, std::vector<std::string>& scenario_paths, coverage_options& o) {
   o.jobs = usable_cpu_count();
-  cmd.add_option("paths", scenario_paths, "Scenario files or folders (default: ./scenarios)")->type_name("PATH");
+  cmd.add_option("paths", scenario_paths, "Scenario files or folders (default: ./scenarios)")
+      ->type_name("PATH");
   cmd.add_option("--source", o.source_dirs, "A folder of source files to scan for checkpoints (repeatable)")
       ->required()
       ->allow_extra_args(false);
@@ -180,7 +183,8 @@ void add_coverage_options(CLI::App& cmd, std::vector<std::string>& scenario_path
   cmd.add_flag("--require-all", o.require_all, "Exit 1 when a defined checkpoint is covered by no scenario");
   cmd.add_option("--json", o.json_file, "Also write the report as JSON to this file");
   cmd.add_option("--target", o.target, "The target executable, overriding [target] command (with --run)");
-  cmd.add_option("-j,--jobs", o.jobs, "Traced runs executed in parallel (default: the CPUs this process may run on)")
+  cmd.add_option("-j,--jobs", o.jobs,
+                 "Traced runs executed in parallel (default: the CPUs this process may run on)")
       ->check(CLI::Range(1u, 1024u));
   cmd.add_option("--color", o.colour_text,
                  "Colour the table: auto (default: on a terminal, unless NO_COLOR is set), always, never")

@@ -117,9 +117,8 @@ command = ["{target}"]
 std::string fill(std::string_view text, const std::vector<std::pair<std::string_view, std::string>>& values) {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
-    const auto marker = std::find_if(values.begin(), values.end(), [&](const auto& v) {
-      return text.substr(i).starts_with(v.first);
-    });
+    const auto marker = std::find_if(values.begin(), values.end(),
+                                     [&](const auto& v) { return text.substr(i).starts_with(v.first); });
     if (marker == values.end()) {
       out += text[i++];
     } else {
@@ -188,9 +187,10 @@ bool write_all(const fs::path& dir, const file_list& files, std::string& error) 
 
 void print_next_steps(const init_options& o, const file_list& files) {
   fmt::print("wrote {}\nwrote {}\n", files[0].first.string(), files[1].first.string());
-  fmt::print("next: fill in the [crash] command in {}, then run\n"
-             "  crashpoint validate {}\n  crashpoint run {}\n",
-             files[1].first.string(), shell_quote(o.dir), shell_quote(o.dir));
+  fmt::print(
+      "next: fill in the [crash] command in {}, then run\n"
+      "  crashpoint validate {}\n  crashpoint run {}\n",
+      files[1].first.string(), shell_quote(o.dir), shell_quote(o.dir));
   std::error_code ec;
   if (o.target.find('/') != std::string::npos && !fs::exists(o.target, ec)) {
     fmt::print(stderr,

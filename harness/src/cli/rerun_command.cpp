@@ -29,7 +29,8 @@ std::string rerun_command(const cli_options& o, const run_result& r) {
   } else if (const auto hash = r.checkpoint.rfind('#'); hash != std::string::npos && !r.crash_state.empty()) {
     // A power-loss state run (POINT#K) is planned by its point's first run:
     // rerun the point with every state.
-    line += " --only " + single_quoted(r.scenario + "@" + r.checkpoint.substr(0, hash)) + " --crash-states all";
+    line +=
+        " --only " + single_quoted(r.scenario + "@" + r.checkpoint.substr(0, hash)) + " --crash-states all";
   } else {
     line += " --only " + single_quoted(r.scenario + "@" + r.checkpoint);
   }

@@ -62,8 +62,8 @@ void add_coverage_options(CLI::App& cmd, std::vector<std::string>& scenario_path
 
 struct checkpoint_coverage {
   std::string name;
-  std::vector<definition> defined_at;  // empty: reached by a traced run, found in no source
-  std::vector<std::string> scenarios;  // the scenarios that cover it, sorted
+  std::vector<definition> defined_at;               // empty: reached by a traced run, found in no source
+  std::vector<std::string> scenarios;               // the scenarios that cover it, sorted
   std::map<std::string, std::uint64_t> reached_by;  // with --run: scenario -> hits reached
   std::uint64_t hits() const;
 };

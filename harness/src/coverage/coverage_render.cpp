@@ -72,8 +72,8 @@ std::string undefined_section(const coverage_report& r, bool colour) {
   if (r.undefined.empty()) return "";
   std::string out = "\nundefined checkpoints (named by a scenario, defined in no source):\n";
   for (const undefined_checkpoint& u : r.undefined) {
-    std::string message = fmt::format("scenario `{}` names checkpoint `{}`, which no source defines",
-                                      u.scenario, u.name);
+    std::string message =
+        fmt::format("scenario `{}` names checkpoint `{}`, which no source defines", u.scenario, u.name);
     if (!u.suggestion.empty()) message += fmt::format(" (did you mean `{}`?)", u.suggestion);
     const std::string line = format_diagnostic({u.where, message});
     out += "  " + painted(colour, red, line) + '\n';
@@ -83,9 +83,10 @@ std::string undefined_section(const coverage_report& r, bool colour) {
 
 std::string notes(const coverage_report& r) {
   if (r.untraced_auto.empty()) return "";
-  return fmt::format("\nnote: {} with checkpoints = \"auto\" ({}) cover what a traced run reaches: "
-                     "add --run to count them\n",
-                     plural(r.untraced_auto.size(), "scenario"), joined(r.untraced_auto));
+  return fmt::format(
+      "\nnote: {} with checkpoints = \"auto\" ({}) cover what a traced run reaches: "
+      "add --run to count them\n",
+      plural(r.untraced_auto.size(), "scenario"), joined(r.untraced_auto));
 }
 
 std::string summary_line(const coverage_report& r) {
@@ -100,8 +101,8 @@ std::string summary_line(const coverage_report& r) {
 nlohmann::json to_json(const checkpoint_coverage& c, bool ran) {
   nlohmann::json defined = nlohmann::json::array();
   for (const definition& d : c.defined_at) defined.push_back({{"file", d.file}, {"line", d.line}});
-  nlohmann::json out = {{"name", c.name}, {"defined_at", defined}, {"scenarios", c.scenarios},
-                        {"reached", nullptr}, {"hits", nullptr}, {"reached_by", nullptr}};
+  nlohmann::json out = {{"name", c.name},     {"defined_at", defined}, {"scenarios", c.scenarios},
+                        {"reached", nullptr}, {"hits", nullptr},       {"reached_by", nullptr}};
   if (ran) {
     out["reached"] = c.hits() > 0;
     out["hits"] = c.hits();
@@ -121,8 +122,10 @@ nlohmann::json to_json(const undefined_checkpoint& u) {
 
 nlohmann::json summary_json(const coverage_report& r) {
   const coverage_summary s = summarize(r);
-  return {{"checkpoints", s.defined},  {"covered", s.covered},
-          {"uncovered", s.uncovered},  {"undefined", s.undefined},
+  return {{"checkpoints", s.defined},
+          {"covered", s.covered},
+          {"uncovered", s.uncovered},
+          {"undefined", s.undefined},
           {"reached", r.ran ? nlohmann::json(s.reached) : nlohmann::json(nullptr)},
           {"not_in_sources", s.not_in_sources}};
 }
@@ -136,7 +139,8 @@ std::string coverage_table(const coverage_report& r, bool colour) {
     rows.front().colours.push_back(nullptr);
   }
   for (const checkpoint_coverage& c : r.checkpoints) rows.push_back(make_row(c, r.ran));
-  std::string out = r.checkpoints.empty() ? "no checkpoint found in the sources\n" : render_rows(rows, colour);
+  std::string out =
+      r.checkpoints.empty() ? "no checkpoint found in the sources\n" : render_rows(rows, colour);
   return out + undefined_section(r, colour) + notes(r) + '\n' + summary_line(r);
 }
 
@@ -145,10 +149,10 @@ nlohmann::json to_json(const coverage_report& r) {
   for (const checkpoint_coverage& c : r.checkpoints) checkpoints.push_back(to_json(c, r.ran));
   nlohmann::json undefined = nlohmann::json::array();
   for (const undefined_checkpoint& u : r.undefined) undefined.push_back(to_json(u));
-  return {{"format_version", 1},    {"sources", r.sources},
-          {"ran", r.ran},           {"checkpoints", checkpoints},
-          {"undefined", undefined}, {"untraced_auto_scenarios", r.untraced_auto},
-          {"summary", summary_json(r)}};
+  return {
+      {"format_version", 1},        {"sources", r.sources},   {"ran", r.ran},
+      {"checkpoints", checkpoints}, {"undefined", undefined}, {"untraced_auto_scenarios", r.untraced_auto},
+      {"summary", summary_json(r)}};
 }
 
 std::string coverage_json_text(const coverage_report& r) {

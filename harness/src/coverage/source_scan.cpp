@@ -21,9 +21,9 @@ const char* const default_checkpoint_pattern =
 
 namespace {
 
-constexpr std::array<std::string_view, 15> source_extensions{
-    ".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".hxx", ".rs", ".go", ".py", ".java", ".kt",
-    ".swift", ".zig"};
+constexpr std::array<std::string_view, 15> source_extensions{".c",  ".cc",   ".cpp", ".cxx",   ".h",
+                                                             ".hh", ".hpp",  ".hxx", ".rs",    ".go",
+                                                             ".py", ".java", ".kt",  ".swift", ".zig"};
 constexpr std::array<std::string_view, 3> build_folders{"build", "target", "node_modules"};
 
 std::optional<checkpoint_pattern> compile(const std::string& text, std::string& error) {
@@ -71,7 +71,8 @@ void skip_space(std::string_view text, std::size_t& at) {
 // an optional `crashpoint_` prefix.
 bool starts_call(std::string_view text, std::size_t at) {
   constexpr std::string_view prefix = "crashpoint_";
-  if (at >= prefix.size() && text.compare(at - prefix.size(), prefix.size(), prefix) == 0) at -= prefix.size();
+  if (at >= prefix.size() && text.compare(at - prefix.size(), prefix.size(), prefix) == 0)
+    at -= prefix.size();
   return at == 0 || !is_word(text[at - 1]);
 }
 
@@ -143,8 +144,8 @@ std::string folder_problem(const fs::path& folder) {
   return "";
 }
 
-void scan_file(const fs::path& file, const std::string& shown, const std::vector<checkpoint_pattern>& patterns,
-               scan_result& out) {
+void scan_file(const fs::path& file, const std::string& shown,
+               const std::vector<checkpoint_pattern>& patterns, scan_result& out) {
   const auto text = read_text(file);
   if (!text) {
     out.warnings.push_back(file.string() + ": cannot read it");
@@ -199,17 +200,20 @@ bool is_skipped_folder(const fs::path& folder) {
          std::find(build_folders.begin(), build_folders.end(), name) != build_folders.end();
 }
 
-scan_result scan_sources(const std::vector<fs::path>& folders, const std::vector<checkpoint_pattern>& patterns) {
+scan_result scan_sources(const std::vector<fs::path>& folders,
+                         const std::vector<checkpoint_pattern>& patterns) {
   scan_result out;
   for (const fs::path& folder : folders) {
-    if (std::string problem = folder_problem(folder); !problem.empty()) out.errors.push_back(std::move(problem));
+    if (std::string problem = folder_problem(folder); !problem.empty())
+      out.errors.push_back(std::move(problem));
   }
   if (!out.errors.empty()) return out;
   for (const fs::path& folder : folders) {
     std::vector<fs::path> files;
     collect(folder, files, out.warnings);
     std::sort(files.begin(), files.end());
-    for (const fs::path& file : files) scan_file(file, shown_path(file, folder, folders.size() > 1), patterns, out);
+    for (const fs::path& file : files)
+      scan_file(file, shown_path(file, folder, folders.size() > 1), patterns, out);
   }
   return out;
 }

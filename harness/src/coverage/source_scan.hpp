@@ -68,11 +68,12 @@ struct definition {
 
 struct scan_result {
   std::map<std::string, std::vector<definition>> definitions;  // by name; file, then line order
-  std::size_t files = 0;              // source files read
+  std::size_t files = 0;                                       // source files read
   std::vector<std::string> errors;    // a --source that is missing or not a readable folder
   std::vector<std::string> warnings;  // files or subfolders that could not be read
 };
 
-scan_result scan_sources(const std::vector<fs::path>& folders, const std::vector<checkpoint_pattern>& patterns);
+scan_result scan_sources(const std::vector<fs::path>& folders,
+                         const std::vector<checkpoint_pattern>& patterns);
 
 }  // namespace crashpoint::harness

@@ -82,9 +82,9 @@ void report_shared_ids(const std::vector<run_spec>& all, std::vector<std::string
     const auto [it, added] = seen.emplace(run.id(), &run);
     if (added) continue;
     errors.push_back("two runs have the id " + in_double_quotes(run.id()) + " (scenarios " +
-                     in_double_quotes(it->second->scen->name) + " in " +
-                     it->second->scen->file.string() + " and " + in_double_quotes(run.scen->name) +
-                     " in " + run.scen->file.string() + "): rename one of the scenario files");
+                     in_double_quotes(it->second->scen->name) + " in " + it->second->scen->file.string() +
+                     " and " + in_double_quotes(run.scen->name) + " in " + run.scen->file.string() +
+                     "): rename one of the scenario files");
   }
 }
 
@@ -105,9 +105,8 @@ bool may_select(const run_selection& selection, const std::string& name,
   const auto& only = selection.only;
   if (!only.empty() && std::none_of(only.begin(), only.end(), may_name_this)) return false;
   const auto& filters = selection.filters;
-  return filters.empty() || std::any_of(filters.begin(), filters.end(), [&](const std::string& f) {
-           return filter_may_match(f, prefix);
-         });
+  return filters.empty() || std::any_of(filters.begin(), filters.end(),
+                                        [&](const std::string& f) { return filter_may_match(f, prefix); });
 }
 
 bool selected_by(const run_selection& selection, const run_spec& run) {

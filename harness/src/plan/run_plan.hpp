@@ -77,7 +77,7 @@ bool may_select(const run_selection& selection, const std::string& name,
                 const std::vector<std::string>& scenarios);
 
 struct selected_runs {
-  std::vector<run_spec> runs;       // in plan order, numbered from 0
+  std::vector<run_spec> runs;  // in plan order, numbered from 0
   // One per --only id that names no run, and one per id that two runs share.
   std::vector<std::string> errors;
 };

@@ -68,8 +68,8 @@ std::optional<shard_spec> parse_shard(std::string_view text, std::string& error)
   const auto k_text = parse_count(text.substr(0, slash));
   const auto n_text = slash == std::string_view::npos ? std::nullopt : parse_count(text.substr(slash + 1));
   if (!k_text || !n_text) {
-    error = "--shard: expected K/N, shard K of N counting from 1 (such as 2/4), got " +
-            in_double_quotes(text);
+    error =
+        "--shard: expected K/N, shard K of N counting from 1 (such as 2/4), got " + in_double_quotes(text);
     return std::nullopt;
   }
   // Plain values from here: g++ 12 -O2 misreads optional dereferences as

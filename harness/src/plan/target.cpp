@@ -28,8 +28,7 @@ fs::path find_on_path(const std::string& name, const std::string& path_var) {
   return found;
 }
 
-fs::path resolve_target(const suite& s, const std::optional<fs::path>& override_path,
-                        std::string& error) {
+fs::path resolve_target(const suite& s, const std::optional<fs::path>& override_path, std::string& error) {
   fs::path path;
   std::string origin;
   if (override_path) {

@@ -29,7 +29,8 @@ std::optional<crash_state> parse_state(std::string_view text) {
     const std::string_view digits = text.substr(prefix.size());
     std::uint64_t n = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-    if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty() || n == 0) return std::nullopt;
+    if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty() || n == 0)
+      return std::nullopt;
     return crash_state{k, n};
   }
   return std::nullopt;
@@ -69,7 +70,8 @@ crash_state_plan plan_states(const history& h, const state_limits& limits) {
     const std::uint64_t shown = std::min<std::uint64_t>(choices, limits.max_torn_states);
     for (std::uint64_t i = 1; i <= shown; ++i) {
       // Evenly over 1..S-1 when capped: 1, ..., S-1 exactly when not.
-      const std::uint64_t k = shown == choices ? i : 1 + (i - 1) * (choices - 1) / std::max<std::uint64_t>(shown - 1, 1);
+      const std::uint64_t k =
+          shown == choices ? i : 1 + (i - 1) * (choices - 1) / std::max<std::uint64_t>(shown - 1, 1);
       all.push_back({crash_state::kind::torn, k});
     }
   }
@@ -88,7 +90,8 @@ std::optional<std::string> state_problem(const history& h, const crash_state& s)
     case crash_state::kind::clean: return std::nullopt;
     case crash_state::kind::prefix:
       if (s.n > h.pending.size()) {
-        return fmt::format("state prefix:{}: there are only {} operations that were not durable", s.n, h.pending.size());
+        return fmt::format("state prefix:{}: there are only {} operations that were not durable", s.n,
+                           h.pending.size());
       }
       return std::nullopt;
     case crash_state::kind::torn: {
@@ -97,11 +100,12 @@ std::optional<std::string> state_problem(const history& h, const crash_state& s)
       const history_op& op = h.ops[*w];
       const std::uint64_t sectors = sectors_spanned(op.op.offset.value_or(0), write_length(op));
       if (sectors < 2) {
-        return fmt::format("state torn:{}: the last pending write, {}, spans one sector: it cannot tear", s.n, op.text);
+        return fmt::format("state torn:{}: the last pending write, {}, spans one sector: it cannot tear", s.n,
+                           op.text);
       }
       if (s.n >= sectors) {
-        return fmt::format("state torn:{}: the last pending write, {}, spans {} sectors: K must be 1..{}", s.n, op.text,
-                           sectors, sectors - 1);
+        return fmt::format("state torn:{}: the last pending write, {}, spans {} sectors: K must be 1..{}",
+                           s.n, op.text, sectors, sectors - 1);
       }
       return std::nullopt;
     }

@@ -28,7 +28,6 @@
 #include <string_view>
 #include <vector>
 
-
 namespace crashpoint::power_loss {
 
 struct history;  // history.hpp
@@ -53,9 +52,9 @@ struct state_limits {
 
 struct crash_state_plan {
   std::vector<crash_state> states;
-  std::size_t total = 0;    // states there are, before the cap
-  bool capped = false;      // states.size() < total because of max_states
-  std::size_t pending = 0;  // the history's pending ops (N)
+  std::size_t total = 0;               // states there are, before the cap
+  bool capped = false;                 // states.size() < total because of max_states
+  std::size_t pending = 0;             // the history's pending ops (N)
   std::optional<std::size_t> torn_op;  // index into history.ops of W, when there is one
   std::uint64_t torn_sectors = 0;      // S
 };

@@ -108,18 +108,20 @@ payload_reader::payload_reader(const std::filesystem::path& file) : path_(file) 
 std::string payload_reader::read_part(const history_op& h, std::uint64_t skip, std::uint64_t n) const {
   const rec::io_op& op = h.op;
   if (!fd_) {
-    throw rebuild_error(fmt::format("call {} {}: its bytes are needed but no payloads file was given "
-                                    "(record with --payloads)", op.seq, h.text));
+    throw rebuild_error(
+        fmt::format("call {} {}: its bytes are needed but no payloads file was given "
+                    "(record with --payloads)",
+                    op.seq, h.text));
   }
   if (!op.payload || op.payload_length.value_or(0) < skip + n || *op.payload + skip + n > size_) {
-    throw rebuild_error(fmt::format("call {} {}: the payloads file {} does not hold its {} bytes", op.seq, h.text,
-                                    path_.string(), skip + n));
+    throw rebuild_error(fmt::format("call {} {}: the payloads file {} does not hold its {} bytes", op.seq,
+                                    h.text, path_.string(), skip + n));
   }
   std::string out(static_cast<std::size_t>(n), '\0');
   std::size_t done = 0;
   while (done < out.size()) {
-    const ssize_t got =
-        ::pread(fd_.get(), out.data() + done, out.size() - done, static_cast<off_t>(*op.payload + skip + done));
+    const ssize_t got = ::pread(fd_.get(), out.data() + done, out.size() - done,
+                                static_cast<off_t>(*op.payload + skip + done));
     if (got <= 0) fail(fmt::format("reading {}", path_.string()), got < 0 ? errno : EIO);
     done += static_cast<std::size_t>(got);
   }
@@ -168,13 +170,15 @@ std::uint64_t size_after(std::uint64_t size, const std::vector<replay_step>& kep
     const rec::io_op& op = step.op->op;
     const std::uint64_t off = op.offset.value_or(0);
     if (step.op->is_write()) {
-      const std::uint64_t n = std::min(bytes_written(*step.op), step.damage.value_or(write_damage{}).keep_bytes);
+      const std::uint64_t n =
+          std::min(bytes_written(*step.op), step.damage.value_or(write_damage{}).keep_bytes);
       if (n > 0) size = std::max(size, off + n);
     } else if (op.kind == rec::call_kind::open) {
       size = 0;
     } else if (op.kind == rec::call_kind::truncate) {
       size = op.length.value_or(0);
-    } else if (op.kind == rec::call_kind::fallocate && (op.flags & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) == 0) {
+    } else if (op.kind == rec::call_kind::fallocate &&
+               (op.flags & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) == 0) {
       size = std::max(size, off + op.length.value_or(0));
     }
   }
@@ -189,8 +193,9 @@ void replay_clipped(std::string& buf, byte_range r, const replay_step& step, con
   const auto zero_from = [&](std::uint64_t from, std::uint64_t to) {
     from = std::max(from, r.start);
     to = std::min(to, r.end);
-    if (from < to) std::fill(buf.begin() + static_cast<std::ptrdiff_t>(from - r.start),
-                             buf.begin() + static_cast<std::ptrdiff_t>(to - r.start), '\0');
+    if (from < to)
+      std::fill(buf.begin() + static_cast<std::ptrdiff_t>(from - r.start),
+                buf.begin() + static_cast<std::ptrdiff_t>(to - r.start), '\0');
   };
   if (h.is_write()) {
     const write_damage d = step.damage.value_or(write_damage{});
@@ -208,7 +213,8 @@ void replay_clipped(std::string& buf, byte_range r, const replay_step& step, con
     zero_from(0, UINT64_MAX);
   } else if (op.kind == rec::call_kind::truncate) {
     zero_from(op.length.value_or(0), UINT64_MAX);
-  } else if (op.kind == rec::call_kind::fallocate && (op.flags & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) != 0) {
+  } else if (op.kind == rec::call_kind::fallocate &&
+             (op.flags & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) != 0) {
     zero_from(off, off + op.length.value_or(0));
   }
 }
@@ -250,7 +256,8 @@ content_stats revert_in_place(int fd, int undo_dir_fd, const std::optional<std::
         const std::size_t want = static_cast<std::size_t>(std::min(piece.end, preimage_size) - piece.start);
         std::size_t got = 0;
         while (got < want) {
-          const ssize_t n = ::pread(pre.get(), buf.data() + got, want - got, static_cast<off_t>(piece.start + got));
+          const ssize_t n =
+              ::pread(pre.get(), buf.data() + got, want - got, static_cast<off_t>(piece.start + got));
           if (n <= 0) fail("reading a pre-image", n < 0 ? errno : EIO);
           got += static_cast<std::size_t>(n);
         }

@@ -60,7 +60,8 @@ struct content_stats {
 // The bytes a kept write-like op put (its result; unfinished: what was captured).
 std::uint64_t bytes_written(const history_op& op);
 
-// Fills out_fd (an empty file) with `preimage` (a file in undo_dir, or nothing: an empty start) and the steps.
+// Fills out_fd (an empty file) with `preimage` (a file in undo_dir, or nothing: an empty start) and the
+// steps.
 content_stats build_content(int out_fd, int undo_dir_fd, const std::optional<std::string>& preimage,
                             const std::vector<replay_step>& steps, const payload_reader& payloads);
 

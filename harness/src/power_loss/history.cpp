@@ -18,17 +18,16 @@ namespace crashpoint::power_loss {
 
 namespace {
 
+using rec::c_quoted;
 using rec::call_kind;
 using rec::io_op;
 using rec::outcome;
-using rec::c_quoted;
 
-constexpr std::uint64_t o_dsync = O_DSYNC;      // O_SYNC includes this bit
+constexpr std::uint64_t o_dsync = O_DSYNC;  // O_SYNC includes this bit
 constexpr std::uint64_t rwf_dsync = 0x2, rwf_sync = 0x4;
 constexpr std::uint64_t rename_exchange = 0x2, rename_whiteout = 0x4;
 
 bool inside(const std::string& path) { return !path.empty() && path.front() != '/'; }
-
 
 bool took_effect(const io_op& op) {
   if (op.how == outcome::unfinished) return true;
@@ -63,12 +62,14 @@ std::string entry_text(const history_op& h) {
   switch (h.action) {
     case entry_action::create: return fmt::format("create({})", c_quoted(op.path));
     case entry_action::mkdir: return fmt::format("mkdir({})", c_quoted(op.path));
-    case entry_action::symlink: return fmt::format("symlink({} -> {})", c_quoted(op.path), c_quoted(op.path2));
+    case entry_action::symlink:
+      return fmt::format("symlink({} -> {})", c_quoted(op.path), c_quoted(op.path2));
     case entry_action::link: return fmt::format("link({} -> {})", c_quoted(op.path), c_quoted(op.path2));
     case entry_action::unlink: return fmt::format("unlink({})", c_quoted(op.path));
     case entry_action::rmdir: return fmt::format("rmdir({})", c_quoted(op.path));
     case entry_action::rename: return fmt::format("rename({} -> {})", c_quoted(op.path), c_quoted(op.path2));
-    case entry_action::exchange: return fmt::format("rename({} <-> {})", c_quoted(op.path), c_quoted(op.path2));
+    case entry_action::exchange:
+      return fmt::format("rename({} <-> {})", c_quoted(op.path), c_quoted(op.path2));
     case entry_action::none: break;
   }
   return rec::describe(op);
@@ -135,16 +136,34 @@ history_op classify(const io_op& op, const name_table& names) {
         if (!h.file) unusable(op, "the log does not say which file it truncated (no dev/ino)");
       }
       break;
-    case call_kind::mkdir: h.role = op_role::entry; h.action = entry_action::mkdir; break;
-    case call_kind::symlink: h.role = op_role::entry; h.action = entry_action::symlink; break;
-    case call_kind::link: h.role = op_role::entry; h.action = entry_action::link; h.file = id_of(op); break;
-    case call_kind::unlink: h.role = op_role::entry; h.action = entry_action::unlink; break;
-    case call_kind::rmdir: h.role = op_role::entry; h.action = entry_action::rmdir; break;
+    case call_kind::mkdir:
+      h.role = op_role::entry;
+      h.action = entry_action::mkdir;
+      break;
+    case call_kind::symlink:
+      h.role = op_role::entry;
+      h.action = entry_action::symlink;
+      break;
+    case call_kind::link:
+      h.role = op_role::entry;
+      h.action = entry_action::link;
+      h.file = id_of(op);
+      break;
+    case call_kind::unlink:
+      h.role = op_role::entry;
+      h.action = entry_action::unlink;
+      break;
+    case call_kind::rmdir:
+      h.role = op_role::entry;
+      h.action = entry_action::rmdir;
+      break;
     case call_kind::rename: {
       if ((op.flags & rename_whiteout) != 0) unusable(op, "RENAME_WHITEOUT is not modelled");
       const object src = inside(op.path) ? names.at(op.path) : object{};
       if (src.what == object::kind::dir) {
-        unusable(op, "renaming a directory is not modelled by the power-loss rebuild (its entries would move with it)");
+        unusable(op,
+                 "renaming a directory is not modelled by the power-loss rebuild (its entries would move "
+                 "with it)");
       }
       h.role = op_role::entry;
       h.action = (op.flags & rename_exchange) != 0 ? entry_action::exchange : entry_action::rename;
@@ -172,7 +191,8 @@ struct sync_index {
   std::vector<one> syncs;
 
   bool any_after(std::uint64_t after, const auto& covers) const {
-    return std::any_of(syncs.begin(), syncs.end(), [&](const one& s) { return s.seq > after && covers(*s.op); });
+    return std::any_of(syncs.begin(), syncs.end(),
+                       [&](const one& s) { return s.seq > after && covers(*s.op); });
   }
 };
 
@@ -216,14 +236,15 @@ void decide_entry(history_op& h, const sync_index& syncs, std::uint64_t root_dev
   std::set<std::string> parents;
   const bool second_only = h.action == entry_action::symlink || h.action == entry_action::link;
   if (!second_only && inside(op.path)) parents.insert(parent_of(op.path));
-  if ((second_only || h.action == entry_action::rename || h.action == entry_action::exchange) && inside(op.path2)) {
+  if ((second_only || h.action == entry_action::rename || h.action == entry_action::exchange) &&
+      inside(op.path2)) {
     parents.insert(parent_of(op.path2));
   }
   h.durable = std::all_of(parents.begin(), parents.end(), [&](const std::string& dir) {
     return syncs.any_after(op.end_seq, [&](const history_op& s) {
       if (syncs_everything(s, root_dev)) return true;
-      return (s.op.kind == call_kind::fsync || s.op.kind == call_kind::fdatasync) && s.op.how == outcome::done &&
-             s.op.result == 0 && s.op.path == dir;
+      return (s.op.kind == call_kind::fsync || s.op.kind == call_kind::fdatasync) &&
+             s.op.how == outcome::done && s.op.result == 0 && s.op.path == dir;
     });
   });
   if (!h.durable) h.why_not = "parent directory never fsynced";
@@ -266,7 +287,8 @@ bool history_op::is_write() const {
 
 void check_inside(const std::string& path, const rec::io_op& op) {
   const auto refuse = [&](const char* why) {
-    unusable(op, fmt::format("the path {} {}: refusing a log that names a path outside the root", c_quoted(path), why));
+    unusable(op, fmt::format("the path {} {}: refusing a log that names a path outside the root",
+                             c_quoted(path), why));
   };
   if (path.empty()) refuse("is empty");
   if (path.front() == '/') refuse("is absolute");
@@ -313,7 +335,8 @@ history make_history(std::vector<rec::io_op> ops, rec::undo_index undo) {
   std::uint64_t root_dev = 0;
   for (const auto& [id, p] : h.preimages) root_dev = id.dev;
   for (const auto& [name, b] : h.initial) {
-    if (b.what == rec::name_binding::object::file || b.what == rec::name_binding::object::dir) root_dev = b.id.dev;
+    if (b.what == rec::name_binding::object::file || b.what == rec::name_binding::object::dir)
+      root_dev = b.id.dev;
   }
   for (std::size_t i = 0; i < h.ops.size(); ++i) {
     history_op& o = h.ops[i];
@@ -331,9 +354,12 @@ history load_history(const std::filesystem::path& log, const std::filesystem::pa
   try {
     rec::log_limits l;
     l.max_entries = limits.max_ops;
-    s = rec::read_log(log, [&](rec::log_entry&& e) {
-      if (auto* op = std::get_if<rec::io_op>(&e)) ops.push_back(std::move(*op));
-    }, l);
+    s = rec::read_log(
+        log,
+        [&](rec::log_entry&& e) {
+          if (auto* op = std::get_if<rec::io_op>(&e)) ops.push_back(std::move(*op));
+        },
+        l);
   } catch (const rec::log_error& e) {
     throw history_error(e.what());
   }
@@ -344,8 +370,9 @@ history load_history(const std::filesystem::path& log, const std::filesystem::pa
     throw history_error(e.what());
   }
   if (!undo.root.empty() && !s.root.empty() && undo.root != s.root) {
-    throw history_error(fmt::format("{} was recorded under {} but the undo directory {} under {}: not the same run",
-                                    log.string(), s.root, undo_dir.string(), undo.root));
+    throw history_error(
+        fmt::format("{} was recorded under {} but the undo directory {} under {}: not the same run",
+                    log.string(), s.root, undo_dir.string(), undo.root));
   }
   try {
     history h = make_history(std::move(ops), std::move(undo));

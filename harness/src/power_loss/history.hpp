@@ -55,7 +55,17 @@ class history_error : public std::runtime_error {
 enum class op_role : std::uint8_t { data, entry, sync, other };
 
 // What an entry op does to names (renames with RENAME_EXCHANGE swap).
-enum class entry_action : std::uint8_t { none, create, mkdir, symlink, link, unlink, rmdir, rename, exchange };
+enum class entry_action : std::uint8_t {
+  none,
+  create,
+  mkdir,
+  symlink,
+  link,
+  unlink,
+  rmdir,
+  rename,
+  exchange
+};
 
 struct history_op {
   rec::io_op op;
@@ -63,8 +73,8 @@ struct history_op {
   entry_action action = entry_action::none;
   std::optional<file_id> file;  // data ops: the file changed; create, link: the file named
   bool durable = false;
-  std::string why_not;  // when !durable: "never fsynced", "parent directory never fsynced", ...
-  std::string text;     // as the lost list shows it: write("wal.log", 4096..8192)
+  std::string why_not;    // when !durable: "never fsynced", "parent directory never fsynced", ...
+  std::string text;       // as the lost list shows it: write("wal.log", 4096..8192)
   bool is_write() const;  // a data op that puts bytes (write family, copies): what torn and corrupt damage
 };
 
@@ -73,12 +83,12 @@ struct history_limits {
 };
 
 struct history {
-  std::string root;                     // the recorder's root (the log's header)
-  std::vector<history_op> ops;          // effective ops, in program order
-  std::vector<std::size_t> pending;     // indices into ops: the data and entry ops that are not durable
+  std::string root;                  // the recorder's root (the log's header)
+  std::vector<history_op> ops;       // effective ops, in program order
+  std::vector<std::size_t> pending;  // indices into ops: the data and entry ops that are not durable
   std::map<std::string, rec::name_binding> initial;  // names as they were, from the undo index
   std::map<file_id, rec::preimage> preimages;
-  bool log_complete = false;            // the log has its end line
+  bool log_complete = false;  // the log has its end line
 };
 
 history load_history(const std::filesystem::path& log, const std::filesystem::path& undo_dir,

@@ -28,8 +28,8 @@ using recorder::file_id;
 struct object {
   enum class kind : std::uint8_t { absent, file, dir, symlink, other };
   kind what = kind::absent;
-  file_id id;            // file, dir
-  std::string target;    // symlink
+  file_id id;          // file, dir
+  std::string target;  // symlink
   bool operator==(const object&) const = default;
 };
 

@@ -23,7 +23,9 @@ namespace {
 
 using kind = object::kind;
 
-std::size_t depth(const std::string& name) { return static_cast<std::size_t>(std::count(name.begin(), name.end(), '/')); }
+std::size_t depth(const std::string& name) {
+  return static_cast<std::size_t>(std::count(name.begin(), name.end(), '/'));
+}
 
 // Which ops the state keeps, and how the damaged one reaches its file.
 struct selection {
@@ -44,8 +46,9 @@ std::string range(std::uint64_t off, std::uint64_t len) { return fmt::format("{}
 // Whether dropped write b continues dropped write a: same call kind, file and
 // reason, starting where a ended.
 bool continues(const history_op& a, const history_op& b) {
-  return a.is_write() && b.is_write() && a.op.kind == b.op.kind && a.file == b.file && a.why_not == b.why_not &&
-         a.op.path == b.op.path && a.op.offset.value_or(0) + bytes_written(a) == b.op.offset.value_or(0);
+  return a.is_write() && b.is_write() && a.op.kind == b.op.kind && a.file == b.file &&
+         a.why_not == b.why_not && a.op.path == b.op.path &&
+         a.op.offset.value_or(0) + bytes_written(a) == b.op.offset.value_or(0);
 }
 
 // The dropped ops, runs of contiguous writes as one.
@@ -80,7 +83,8 @@ selection select(const history& h, const rebuild_options& o) {
     case crash_state::kind::prefix: keep_pending = o.state.n; break;
     case crash_state::kind::torn: {
       torn_op = last_pending_write(h);
-      keep_pending = static_cast<std::size_t>(std::find(h.pending.begin(), h.pending.end(), *torn_op) - h.pending.begin());
+      keep_pending = static_cast<std::size_t>(std::find(h.pending.begin(), h.pending.end(), *torn_op) -
+                                              h.pending.begin());
       break;
     }
   }
@@ -91,8 +95,8 @@ selection select(const history& h, const rebuild_options& o) {
     const std::uint64_t kept = keep_sectors_bytes(w, o.state.n);
     s.damage[*torn_op].keep_bytes = kept;
     s.lost.push_back({w.op.seq, w.text,
-                      fmt::format("torn: only {} ({} of its sectors) persisted", range(w.op.offset.value_or(0), kept),
-                                  o.state.n)});
+                      fmt::format("torn: only {} ({} of its sectors) persisted",
+                                  range(w.op.offset.value_or(0), kept), o.state.n)});
   }
   add_dropped(h, s);
   if (o.corrupt == corruption::none) return s;
@@ -116,8 +120,8 @@ selection select(const history& h, const rebuild_options& o) {
     case corruption::torn: {
       const std::uint64_t sectors = sectors_spanned(off, len) / 2;
       d.keep_bytes = sectors == 0 ? 0 : keep_sectors_bytes(w, sectors);
-      s.corrupted = fmt::format("{} torn: only {} ({} of {} sectors) reached the file", w.text, range(off, d.keep_bytes),
-                                sectors, sectors_spanned(off, len));
+      s.corrupted = fmt::format("{} torn: only {} ({} of {} sectors) reached the file", w.text,
+                                range(off, d.keep_bytes), sectors, sectors_spanned(off, len));
       break;
     }
     case corruption::zero:
@@ -166,10 +170,11 @@ void check_matches(const workdir_tree& t, const std::string& name, const object&
     case kind::other: ok = st.has_value(); break;
   }
   if (!ok) {
-    throw rebuild_error(fmt::format("the workdir does not match the log: \"{}\" should be {} as the crash left it, "
-                                    "but {} (was the tree copied or changed since it was recorded?)",
-                                    name, describe_object(expected),
-                                    !st ? "it does not exist" : fmt::format("it is {}:{}", st->st_dev, st->st_ino)));
+    throw rebuild_error(
+        fmt::format("the workdir does not match the log: \"{}\" should be {} as the crash left it, "
+                    "but {} (was the tree copied or changed since it was recorded?)",
+                    name, describe_object(expected),
+                    !st ? "it does not exist" : fmt::format("it is {}:{}", st->st_dev, st->st_ino)));
   }
 }
 
@@ -190,10 +195,12 @@ class rebuilder {
       const selection& s, std::map<file_id, std::optional<std::vector<byte_range>>>& differs) const;
   void revert(file_id id, const std::vector<byte_range>& dirty, const std::vector<replay_step>& steps,
               rebuild_result& r);
-  void stage(int staging, file_id id, bool synthesize, const std::vector<replay_step>& steps, rebuild_result& r);
+  void stage(int staging, file_id id, bool synthesize, const std::vector<replay_step>& steps,
+             rebuild_result& r);
   std::optional<std::string> preimage_of(file_id id) const;
-  void materialize(std::vector<std::string>& changed, const std::set<file_id>& needed, const std::set<file_id>& reused,
-                   const std::map<file_id, std::vector<replay_step>>& steps, rebuild_result& r);
+  void materialize(std::vector<std::string>& changed, const std::set<file_id>& needed,
+                   const std::set<file_id>& reused, const std::map<file_id, std::vector<replay_step>>& steps,
+                   rebuild_result& r);
 
   const history& h_;
   const rebuild_options& o_;
@@ -248,14 +255,14 @@ std::map<file_id, std::vector<replay_step>> rebuilder::data_steps(
   return steps;
 }
 
-void rebuilder::revert(file_id id, const std::vector<byte_range>& dirty, const std::vector<replay_step>& steps,
-                       rebuild_result& r) {
+void rebuilder::revert(file_id id, const std::vector<byte_range>& dirty,
+                       const std::vector<replay_step>& steps, rebuild_result& r) {
   const std::optional<std::string> pre = preimage_of(id);
   const auto p = h_.preimages.find(id);
   const unique_fd file = tree_.open_file(*crashed_.name_of(id), O_RDWR);
   const unique_fd undo = open_undo(undo_dir_);
-  const content_stats c =
-      revert_in_place(file.get(), undo.get(), pre, p == h_.preimages.end() ? 0 : p->second.size, steps, dirty, payloads_);
+  const content_stats c = revert_in_place(
+      file.get(), undo.get(), pre, p == h_.preimages.end() ? 0 : p->second.size, steps, dirty, payloads_);
   ++r.files_reverted;
   r.bytes_copied += c.copied;
   r.bytes_replayed += c.replayed;
@@ -264,23 +271,28 @@ void rebuilder::revert(file_id id, const std::vector<byte_range>& dirty, const s
 std::optional<std::string> rebuilder::preimage_of(file_id id) const {
   if (const auto it = h_.preimages.find(id); it != h_.preimages.end()) {
     if (it->second.how == "unreadable") {
-      throw rebuild_error(fmt::format("the file {}:{} must be rebuilt but the recorder could not read its pre-image "
-                                      "(a file its owner cannot read?)", id.dev, id.ino));
+      throw rebuild_error(
+          fmt::format("the file {}:{} must be rebuilt but the recorder could not read its pre-image "
+                      "(a file its owner cannot read?)",
+                      id.dev, id.ino));
     }
     return rec::preimage_name(id);
   }
   for (const history_op& o : h_.ops) {
     if (o.action == entry_action::create && o.file == id) return std::nullopt;  // made by the command: empty
   }
-  throw rebuild_error(fmt::format("the file {}:{} must be rebuilt but the undo directory {} holds no pre-image of it "
-                                  "(was the command recorded with --undo?)", id.dev, id.ino, undo_dir_.string()));
+  throw rebuild_error(
+      fmt::format("the file {}:{} must be rebuilt but the undo directory {} holds no pre-image of it "
+                  "(was the command recorded with --undo?)",
+                  id.dev, id.ino, undo_dir_.string()));
 }
 
 mode_t mode_of(const history& h, const name_table& crashed, const workdir_tree& t, file_id id) {
   if (const auto name = crashed.name_of(id)) {
     if (const auto st = t.lstat(*name)) return st->st_mode & 07777;
   }
-  if (const auto it = h.preimages.find(id); it != h.preimages.end() && it->second.mode != 0) return it->second.mode;
+  if (const auto it = h.preimages.find(id); it != h.preimages.end() && it->second.mode != 0)
+    return it->second.mode;
   for (const history_op& o : h.ops) {
     if (o.action == entry_action::create && o.file == id && o.op.mode) return *o.op.mode & 0755;
   }
@@ -335,7 +347,8 @@ rebuild_result rebuilder::run() {
     const bool rebuilt = want.what == kind::file && synth.count(want.id) != 0;
     if (want == have && !rebuilt) continue;
     if (want.what == kind::other) {
-      throw rebuild_error(fmt::format("\"{}\" must become a special file again, which the rebuild cannot make", n));
+      throw rebuild_error(
+          fmt::format("\"{}\" must become a special file again, which the rebuild cannot make", n));
     }
     changed.push_back(n);
     if (want.what == kind::file) needed.insert(want.id);
@@ -367,8 +380,9 @@ rebuild_result rebuilder::run() {
     throw;
   } catch (const std::exception& e) {
     if (!started_) throw;
-    throw rebuild_failure(fmt::format("the rebuild failed part-way, the workdir is neither as crashed nor in state {}: {}",
-                                      r.state, e.what()));
+    throw rebuild_failure(
+        fmt::format("the rebuild failed part-way, the workdir is neither as crashed nor in state {}: {}",
+                    r.state, e.what()));
   }
   return r;
 }
@@ -378,8 +392,8 @@ void rebuilder::materialize(std::vector<std::string>& changed, const std::set<fi
                             const std::map<file_id, std::vector<replay_step>>& steps, rebuild_result& r) {
   const std::string staging_dir(staging_name);
   if (::mkdirat(tree_.fd(), staging_dir.c_str(), 0700) != 0) {
-    throw rebuild_error(fmt::format("cannot make the staging folder {}/{}: {}{}", tree_.root().string(), staging_dir,
-                                    std::strerror(errno),
+    throw rebuild_error(fmt::format("cannot make the staging folder {}/{}: {}{}", tree_.root().string(),
+                                    staging_dir, std::strerror(errno),
                                     errno == EEXIST ? " (left by an interrupted rebuild: remove it)" : ""));
   }
   started_ = true;
@@ -417,7 +431,8 @@ void rebuilder::materialize(std::vector<std::string>& changed, const std::set<fi
       case kind::symlink: made = tree_.symlink(want.target, n); break;
     }
     ++r.names_changed;
-    if (!made) r.lost.push_back({0, fmt::format("\"{}\"", n), "left out: its directory does not exist in this state"});
+    if (!made)
+      r.lost.push_back({0, fmt::format("\"{}\"", n), "left out: its directory does not exist in this state"});
   }
   tree_.remove_tree(staging_dir);
 }
@@ -445,8 +460,9 @@ std::string_view name(corruption c) {
   return "?";
 }
 
-rebuild_result rebuild(const std::filesystem::path& workdir, const history& h, const std::filesystem::path& payloads,
-                       const std::filesystem::path& undo_dir, const rebuild_options& options) {
+rebuild_result rebuild(const std::filesystem::path& workdir, const history& h,
+                       const std::filesystem::path& payloads, const std::filesystem::path& undo_dir,
+                       const rebuild_options& options) {
   return rebuilder(workdir, h, payloads, undo_dir, options).run();
 }
 

@@ -74,9 +74,9 @@ struct lost_op {
 };
 
 struct rebuild_result {
-  std::string state;             // its id
-  std::vector<lost_op> lost;     // in program order
-  std::string corrupted;         // what corruption damaged ("" without corruption)
+  std::string state;                 // its id
+  std::vector<lost_op> lost;         // in program order
+  std::string corrupted;             // what corruption damaged ("" without corruption)
   std::uint64_t files_rebuilt = 0;   // files made again from a pre-image (a size change of theirs was lost)
   std::uint64_t files_reverted = 0;  // files put right in place (only writes of theirs were lost or damaged)
   std::uint64_t bytes_copied = 0;    // pre-image bytes copied (or reflinked) for them
@@ -84,8 +84,9 @@ struct rebuild_result {
   std::uint64_t names_changed = 0;   // names removed, created or re-linked
 };
 
-rebuild_result rebuild(const std::filesystem::path& workdir, const history& h, const std::filesystem::path& payloads,
-                       const std::filesystem::path& undo_dir, const rebuild_options& options);
+rebuild_result rebuild(const std::filesystem::path& workdir, const history& h,
+                       const std::filesystem::path& payloads, const std::filesystem::path& undo_dir,
+                       const rebuild_options& options);
 
 // Reads the log and the undo index, then rebuilds; history_error becomes rebuild_error.
 rebuild_result rebuild(const std::filesystem::path& workdir, const std::filesystem::path& log,

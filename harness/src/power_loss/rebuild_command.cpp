@@ -39,7 +39,8 @@ std::string keep_crashed(const fs::path& root, const fs::path& to) {
   const fs::path canon_root = fs::weakly_canonical(root, ec);
   const fs::path canon_to = fs::weakly_canonical(to, ec);
   const auto rel = canon_to.lexically_relative(canon_root);
-  if (!rel.empty() && *rel.begin() != "..") return fmt::format("--keep-crashed {}: inside --root", to.string());
+  if (!rel.empty() && *rel.begin() != "..")
+    return fmt::format("--keep-crashed {}: inside --root", to.string());
   fs::copy(root, to, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
   if (ec) return fmt::format("--keep-crashed {}: {}", to.string(), ec.message());
   return {};
@@ -57,8 +58,9 @@ bool wants_rebuild(int argc, char** argv) {
 }
 
 int rebuild_command(int argc, char** argv) {
-  CLI::App app{"Rewrites a recorded workdir, in place, into a crash state a power loss could leave "
-               "(docs/power-loss.md)."};
+  CLI::App app{
+      "Rewrites a recorded workdir, in place, into a crash state a power loss could leave "
+      "(docs/power-loss.md)."};
   app.name("crashpoint-record --rebuild");
   bool rebuild_flag = false, list = false;
   std::string root, log, payloads, undo, state_text, corrupt_text = "none", keep;
@@ -67,18 +69,26 @@ int rebuild_command(int argc, char** argv) {
   app.add_flag("--rebuild", rebuild_flag, "Rebuild a crash state instead of recording a command");
   app.add_option("--root", root, "The workdir, as the recorded command's crash left it")->option_text("DIR");
   app.add_option("--log", log, "The log crashpoint-record --log wrote")->option_text("FILE")->required();
-  app.add_option("--payloads", payloads, "The payloads crashpoint-record --payloads wrote")->option_text("FILE");
-  app.add_option("--undo", undo, "The undo directory crashpoint-record --undo wrote")->option_text("DIR")->required();
+  app.add_option("--payloads", payloads, "The payloads crashpoint-record --payloads wrote")
+      ->option_text("FILE");
+  app.add_option("--undo", undo, "The undo directory crashpoint-record --undo wrote")
+      ->option_text("DIR")
+      ->required();
   app.add_option("--state", state_text, "crashed, clean, prefix:K or torn:K")->option_text("STATE");
   app.add_flag("--list-states", list, "Print the states this crash has, one per line, and change nothing");
   app.add_option("--max-states", max_states, "At most N states in --list-states")->option_text("N");
-  app.add_option("--corrupt", corrupt_text, "Also damage the last write the state keeps: torn, zero or garbage")
+  app.add_option("--corrupt", corrupt_text,
+                 "Also damage the last write the state keeps: torn, zero or garbage")
       ->option_text("HOW");
-  app.add_option("--seed", seed, "The seed of --corrupt garbage (the same seed, the same bytes)")->option_text("N");
-  app.add_option("--keep-crashed", keep, "First copy the tree as crashed to DIR (a new directory outside --root)")
+  app.add_option("--seed", seed, "The seed of --corrupt garbage (the same seed, the same bytes)")
+      ->option_text("N");
+  app.add_option("--keep-crashed", keep,
+                 "First copy the tree as crashed to DIR (a new directory outside --root)")
       ->option_text("DIR");
-  app.footer("Exit status: 0 done; 2 usage error; 3 the log, payloads, undo directory or state cannot be used, or the\n"
-             "workdir does not match the log (nothing was changed); 125 the rebuild failed part-way.");
+  app.footer(
+      "Exit status: 0 done; 2 usage error; 3 the log, payloads, undo directory or state cannot be used, or "
+      "the\n"
+      "workdir does not match the log (nothing was changed); 125 the rebuild failed part-way.");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -93,15 +103,17 @@ int rebuild_command(int argc, char** argv) {
       const crash_state_plan plan = plan_states(h, {max_states, state_limits{}.max_torn_states});
       for (const crash_state& s : plan.states) fmt::print("{}\n", s.id());
       if (plan.capped) {
-        fmt::print(stderr, "{}--max-states {}: {} of {} states listed\n", prefix, max_states, plan.states.size(),
-                   plan.total);
+        fmt::print(stderr, "{}--max-states {}: {} of {} states listed\n", prefix, max_states,
+                   plan.states.size(), plan.total);
       }
       return rebuild_exit_ok;
     }
     if (state_text.empty()) return usage("give --state STATE (or --list-states)");
     if (root.empty()) return usage("give --root DIR: the workdir to rebuild");
     const auto state = parse_state(state_text);
-    if (!state) return usage(fmt::format("--state {}: expected crashed, clean, prefix:K or torn:K (K >= 1)", state_text));
+    if (!state)
+      return usage(
+          fmt::format("--state {}: expected crashed, clean, prefix:K or torn:K (K >= 1)", state_text));
     const auto corrupt = parse_corruption(corrupt_text);
     if (!corrupt) return usage(fmt::format("--corrupt {}: expected torn, zero or garbage", corrupt_text));
     std::error_code ec;
@@ -113,9 +125,10 @@ int rebuild_command(int argc, char** argv) {
     fmt::print("state: {}\n", r.state);
     for (const lost_op& l : r.lost) fmt::print("lost: {}\n", l.line());
     if (!r.corrupted.empty()) fmt::print("corrupted: {}\n", r.corrupted);
-    fmt::print("rebuilt: {} file(s) from pre-images, {} reverted in place ({} bytes read from pre-images, {} "
-               "written), {} name(s) changed\n",
-               r.files_rebuilt, r.files_reverted, r.bytes_copied, r.bytes_replayed, r.names_changed);
+    fmt::print(
+        "rebuilt: {} file(s) from pre-images, {} reverted in place ({} bytes read from pre-images, {} "
+        "written), {} name(s) changed\n",
+        r.files_rebuilt, r.files_reverted, r.bytes_copied, r.bytes_replayed, r.names_changed);
     return rebuild_exit_ok;
   } catch (const rebuild_failure& e) {
     fmt::print(stderr, "{}error: {}\n", prefix, e.what());

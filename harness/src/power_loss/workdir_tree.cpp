@@ -23,14 +23,16 @@ constexpr int max_depth = 256;
 }
 
 std::vector<std::string> components(const std::string& name) {
-  if (name.empty() || name.front() == '/') throw rebuild_error(fmt::format("\"{}\": not a path inside the tree", name));
+  if (name.empty() || name.front() == '/')
+    throw rebuild_error(fmt::format("\"{}\": not a path inside the tree", name));
   std::vector<std::string> out;
   std::size_t start = 0;
   while (start <= name.size()) {
     const std::size_t slash = std::min(name.find('/', start), name.size());
     std::string part = name.substr(start, slash - start);
     if (part.empty() || part == "." || part == "..") {
-      throw rebuild_error(fmt::format("\"{}\": not a path inside the tree (an empty, \".\" or \"..\" component)", name));
+      throw rebuild_error(
+          fmt::format("\"{}\": not a path inside the tree (an empty, \".\" or \"..\" component)", name));
     }
     out.push_back(std::move(part));
     start = slash + 1;
@@ -80,11 +82,13 @@ std::optional<struct stat> workdir_tree::lstat(const std::string& name) const {
 void workdir_tree::unlink(const std::string& name) const {
   const auto [dir, leaf] = parent(name);
   if (!dir) return;  // its directory is gone already
-  if (::unlinkat(dir.get(), leaf.c_str(), 0) != 0 && errno != ENOENT) fail(fmt::format("unlink \"{}\"", name), errno);
+  if (::unlinkat(dir.get(), leaf.c_str(), 0) != 0 && errno != ENOENT)
+    fail(fmt::format("unlink \"{}\"", name), errno);
 }
 
 void empty_directory(int dir, const std::string& shown_as, int depth) {
-  if (depth > max_depth) throw rebuild_error(fmt::format("\"{}\": nested deeper than {} levels", shown_as, max_depth));
+  if (depth > max_depth)
+    throw rebuild_error(fmt::format("\"{}\": nested deeper than {} levels", shown_as, max_depth));
   const int copy = ::dup(dir);
   DIR* d = copy >= 0 ? ::fdopendir(copy) : nullptr;
   if (d == nullptr) {
@@ -100,7 +104,8 @@ void empty_directory(int dir, const std::string& shown_as, int depth) {
   ::closedir(d);
   for (const auto& [n, is_dir] : entries) {
     if (::unlinkat(dir, n.c_str(), 0) == 0 || errno == ENOENT) continue;
-    if (errno != EISDIR && errno != EPERM && !is_dir) fail(fmt::format("unlink \"{}/{}\"", shown_as, n), errno);
+    if (errno != EISDIR && errno != EPERM && !is_dir)
+      fail(fmt::format("unlink \"{}/{}\"", shown_as, n), errno);
     unique_fd sub(::openat(dir, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!sub) fail(fmt::format("open \"{}/{}\"", shown_as, n), errno);
     empty_directory(sub.get(), shown_as + "/" + n, depth + 1);
@@ -119,27 +124,31 @@ void workdir_tree::remove_tree(const std::string& name) const {
     fail(fmt::format("open \"{}\"", name), errno);
   }
   empty_directory(sub.get(), name);
-  if (::unlinkat(dir.get(), leaf.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) fail(fmt::format("rmdir \"{}\"", name), errno);
+  if (::unlinkat(dir.get(), leaf.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
+    fail(fmt::format("rmdir \"{}\"", name), errno);
 }
 
 bool workdir_tree::mkdir(const std::string& name, mode_t mode) const {
   const auto [dir, leaf] = parent(name);
   if (!dir) return false;
-  if (::mkdirat(dir.get(), leaf.c_str(), mode) != 0 && errno != EEXIST) fail(fmt::format("mkdir \"{}\"", name), errno);
+  if (::mkdirat(dir.get(), leaf.c_str(), mode) != 0 && errno != EEXIST)
+    fail(fmt::format("mkdir \"{}\"", name), errno);
   return true;
 }
 
 bool workdir_tree::link(int from_dir, const std::string& from_name, const std::string& name) const {
   const auto [dir, leaf] = parent(name);
   if (!dir) return false;
-  if (::linkat(from_dir, from_name.c_str(), dir.get(), leaf.c_str(), 0) != 0) fail(fmt::format("link \"{}\"", name), errno);
+  if (::linkat(from_dir, from_name.c_str(), dir.get(), leaf.c_str(), 0) != 0)
+    fail(fmt::format("link \"{}\"", name), errno);
   return true;
 }
 
 bool workdir_tree::symlink(const std::string& target, const std::string& name) const {
   const auto [dir, leaf] = parent(name);
   if (!dir) return false;
-  if (::symlinkat(target.c_str(), dir.get(), leaf.c_str()) != 0) fail(fmt::format("symlink \"{}\"", name), errno);
+  if (::symlinkat(target.c_str(), dir.get(), leaf.c_str()) != 0)
+    fail(fmt::format("symlink \"{}\"", name), errno);
   return true;
 }
 

@@ -59,12 +59,13 @@ class workdir_tree {
 
   // lstat of a name; nullopt when it does not exist (or its directory does not).
   std::optional<struct stat> lstat(const std::string& name) const;
-  void unlink(const std::string& name) const;          // a file, symbolic link or special file
-  void remove_tree(const std::string& name) const;     // a directory and everything in it
+  void unlink(const std::string& name) const;              // a file, symbolic link or special file
+  void remove_tree(const std::string& name) const;         // a directory and everything in it
   bool mkdir(const std::string& name, mode_t mode) const;  // false: its parent does not exist
   bool link(int from_dir, const std::string& from_name, const std::string& name) const;  // false: no parent
-  bool symlink(const std::string& target, const std::string& name) const;                 // false: no parent
-  void link_out(const std::string& name, int to_dir, const std::string& to_name) const;   // a new link to it elsewhere
+  bool symlink(const std::string& target, const std::string& name) const;                // false: no parent
+  void link_out(const std::string& name, int to_dir,
+                const std::string& to_name) const;                // a new link to it elsewhere
   unique_fd open_file(const std::string& name, int flags) const;  // O_NOFOLLOW added; throws on failure
 
  private:

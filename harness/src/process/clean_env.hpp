@@ -21,5 +21,4 @@ struct clean_env {
 
 clean_env make_clean_env(const std::string& env_var);
 
-
 }  // namespace crashpoint::harness

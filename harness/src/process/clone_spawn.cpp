@@ -19,8 +19,7 @@
 namespace crashpoint::harness {
 namespace {
 
-#define CRASHPOINT_CHILD_CODE \
-  __attribute__((no_sanitize("address", "thread", "undefined"), noinline))
+#define CRASHPOINT_CHILD_CODE __attribute__((no_sanitize("address", "thread", "undefined"), noinline))
 #define CRASHPOINT_CHILD_INLINE \
   __attribute__((no_sanitize("address", "thread", "undefined"), always_inline)) inline
 
@@ -114,7 +113,7 @@ CRASHPOINT_CHILD_CODE int child_main(void* arg) {
   if (p.cwd != nullptr && ::syscall(SYS_chdir, p.cwd) != 0) child_fail(a, errno);
   ::syscall(SYS_close_range, 3U, ~0U, 0U);
   // An aborting target must not drop a core file into the state under test.
-  const struct rlimit no_core {0, 0};
+  const struct rlimit no_core { 0, 0 };
   ::syscall(SYS_prlimit64, 0, RLIMIT_CORE, &no_core, nullptr);
   // Default dispositions, then nothing blocked: ignored signals and the mask
   // would otherwise survive execve (SIGKILL and SIGSTOP just refuse).
@@ -194,7 +193,7 @@ CRASHPOINT_CHILD_CODE int shepherd_main(void* arg_) {
   if (err == 0 && ::syscall(SYS_prctl, PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) err = errno;
   if (err == 0 && ::syscall(SYS_setpgid, 0, 0) != 0) err = errno;
   // A core dump of the shepherd would hold the harness's memory.
-  const struct rlimit no_core {0, 0};
+  const struct rlimit no_core { 0, 0 };
   ::syscall(SYS_prlimit64, 0, RLIMIT_CORE, &no_core, nullptr);
   const long command = err == 0 ? start_command(a) : -err;
   if (command < 0) {
@@ -235,8 +234,8 @@ started_child start_child(const child_plan& plan) {
   // of the descriptor table or the cwd, so it shares them rather than copy
   // them (the command's child gets copies, which it changes).
   c.pid = a.clone(shepherd_main, stack_top(area.shepherd_stack),
-                  CLONE_VM | CLONE_FILES | CLONE_FS | CLONE_PIDFD | CLONE_CHILD_CLEARTID | SIGCHLD, &a, &c.pidfd,
-                  nullptr, &a.phase);
+                  CLONE_VM | CLONE_FILES | CLONE_FS | CLONE_PIDFD | CLONE_CHILD_CLEARTID | SIGCHLD, &a,
+                  &c.pidfd, nullptr, &a.phase);
   const int clone_error = errno;
   if (c.pid >= 0) {
     // Signals stay blocked: a handler here could run while the shepherd uses errno.

@@ -57,12 +57,12 @@ namespace crashpoint::harness {
 
 // What the command's child does between clone() and execve, all decided by the parent.
 struct child_plan {
-  const char* exe;                // absolute, or relative to the child's cwd
-  const char* const* argv;        // null-terminated; argv[0] as the program sees it
-  const char* const* envp;        // null-terminated: the complete environment
-  const char* cwd;                // nullptr: the parent's
-  int stdio[3];                   // dup2'd onto 0, 1 and 2
-  pid_t parent;                   // ::getpid() of the harness: the shepherd checks it is alive
+  const char* exe;          // absolute, or relative to the child's cwd
+  const char* const* argv;  // null-terminated; argv[0] as the program sees it
+  const char* const* envp;  // null-terminated: the complete environment
+  const char* cwd;          // nullptr: the parent's
+  int stdio[3];             // dup2'd onto 0, 1 and 2
+  pid_t parent;             // ::getpid() of the harness: the shepherd checks it is alive
 };
 
 // How the command ended, as its shepherd saw it. Written by the shepherd;
@@ -73,9 +73,9 @@ struct command_end {
 };
 
 struct started_child {
-  pid_t pid = -1;   // the shepherd
-  int pidfd = -1;   // the shepherd's; owned by the caller
-  int error = 0;    // an errno: the command could not be started (and nothing is left running)
+  pid_t pid = -1;  // the shepherd
+  int pidfd = -1;  // the shepherd's; owned by the caller
+  int error = 0;   // an errno: the command could not be started (and nothing is left running)
   const command_end* end = nullptr;  // valid until this thread's next start_child
 };
 

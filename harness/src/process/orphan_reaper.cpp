@@ -248,7 +248,9 @@ bool become_subreaper() {
 
 std::size_t kill_orphans(const std::vector<pid_t>& running) {
   const pid_t own_group = ::getpgrp();
-  const auto is_running = [&](pid_t pid) { return std::find(running.begin(), running.end(), pid) != running.end(); };
+  const auto is_running = [&](pid_t pid) {
+    return std::find(running.begin(), running.end(), pid) != running.end();
+  };
   std::size_t killed = 0;
   for (;;) {
     std::vector<pid_t> victims;

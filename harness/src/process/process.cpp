@@ -74,9 +74,7 @@ struct group_slot {
 
 // Ends a command early: its shepherd (unreaped, so the pid is still its) is
 // killed, and the command dies of PR_SET_PDEATHSIG (clone_spawn.hpp).
-void kill_group(pid_t shepherd) {
-  ::kill(shepherd, SIGKILL);
-}
+void kill_group(pid_t shepherd) { ::kill(shepherd, SIGKILL); }
 
 struct slot_registry {
   std::mutex mutex;
@@ -232,8 +230,8 @@ struct spawn_result {
 // Starts the child (clone_spawn.hpp: its own process group, SIGKILL when this
 // thread dies, no descriptor above stderr, default signals, no core file) and
 // hands it to Boost.Process. stdin is /dev/null.
-spawn_result spawn(asio::io_context& ctx, const command& cmd, const fs::path& exe,
-                   asio::readable_pipe& out, asio::readable_pipe& err) {
+spawn_result spawn(asio::io_context& ctx, const command& cmd, const fs::path& exe, asio::readable_pipe& out,
+                   asio::readable_pipe& err) {
   const std::vector<std::string> env = env_strings(cmd.env);
   const std::vector<const char*> envp = c_strings(env);
   const std::vector<const char*> argv = c_strings(cmd.argv);  // argv[0] stays as written
@@ -243,8 +241,12 @@ spawn_result spawn(asio::io_context& ctx, const command& cmd, const fs::path& ex
   for (const error_code& ec : {stdio.in.ec, stdio.out.ec, stdio.err.ec})
     if (ec) return {{}, nullptr, "cannot create pipes: " + ec.message()};
   const std::string cwd = cmd.cwd.string();
-  const child_plan plan{exe.c_str(),  argv.data(), envp.data(), cwd.empty() ? nullptr : cwd.c_str(),
-                        {stdio.in.fd, stdio.out.fd, stdio.err.fd}, ::getpid()};
+  const child_plan plan{exe.c_str(),
+                        argv.data(),
+                        envp.data(),
+                        cwd.empty() ? nullptr : cwd.c_str(),
+                        {stdio.in.fd, stdio.out.fd, stdio.err.fd},
+                        ::getpid()};
   const started_child c = start_child(plan);
   if (c.error != 0) {
     return {{}, nullptr, "cannot execute " + exe.string() + ": " + std::system_category().message(c.error)};

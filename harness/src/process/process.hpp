@@ -52,8 +52,8 @@ struct command {
   // argv[0]: a path (made absolute against `cwd` if relative) or a bare name
   // looked up in env["PATH"]. It stays the child's argv[0] as written.
   std::vector<std::string> argv;
-  std::map<std::string, std::string> env;  // the child's complete environment
-  std::filesystem::path cwd;               // empty: the harness's own
+  std::map<std::string, std::string> env;    // the child's complete environment
+  std::filesystem::path cwd;                 // empty: the harness's own
   std::chrono::milliseconds timeout{30000};  // zero: no limit
   std::size_t capture_limit = 1 << 20;       // bytes kept per stream
 };
@@ -61,8 +61,8 @@ struct command {
 struct exit_status {
   enum class kind { exited, signaled, timed_out, not_started };
   kind k = kind::not_started;
-  int code = -1;    // exited: the exit code
-  int signal = 0;   // signaled, timed_out: the signal that ended the child
+  int code = -1;                        // exited: the exit code
+  int signal = 0;                       // signaled, timed_out: the signal that ended the child
   std::string error;                    // not_started: why
   std::chrono::milliseconds timeout{};  // timed_out: the limit it hit
   std::string describe() const;  // "exit 3", "signal SIGABRT", "timed out after 10s", "could not start: ..."

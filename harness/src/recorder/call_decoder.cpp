@@ -67,7 +67,8 @@ struct call_decoder::context {
   }
 };
 
-std::optional<decoded_call> call_decoder::operator()(pid_t tid, pid_t tgid, syscall_id call, const syscall_args& args) {
+std::optional<decoded_call> call_decoder::operator()(pid_t tid, pid_t tgid, syscall_id call,
+                                                     const syscall_args& args) {
   context c{tid, tgid, args, {}};
   c.d.op.call = call;
   c.d.op.kind = kind_of(call, call == syscall_id::unlinkat ? args[2] : 0);
@@ -106,21 +107,33 @@ std::optional<decoded_call> call_decoder::open_call(context& c) {
   std::size_t path_arg = 0;
   std::uint64_t flags = 0, mode = 0;
   switch (op.call) {
-    case syscall_id::open: flags = c.a[1]; mode = c.a[2]; break;
-    case syscall_id::creat: flags = O_CREAT | O_WRONLY | O_TRUNC; mode = c.a[1]; break;
-    case syscall_id::openat: dirfd = as_fd(c.a[0]); path_arg = 1; flags = c.a[2]; mode = c.a[3]; break;
+    case syscall_id::open:
+      flags = c.a[1];
+      mode = c.a[2];
+      break;
+    case syscall_id::creat:
+      flags = O_CREAT | O_WRONLY | O_TRUNC;
+      mode = c.a[1];
+      break;
+    case syscall_id::openat:
+      dirfd = as_fd(c.a[0]);
+      path_arg = 1;
+      flags = c.a[2];
+      mode = c.a[3];
+      break;
     case syscall_id::openat2: {
       dirfd = as_fd(c.a[0]);
       path_arg = 1;
       open_how how{};
-      if (c.a[3] < sizeof how || read_memory(c.tid, c.a[2], &how, sizeof how) != sizeof how) return std::nullopt;
+      if (c.a[3] < sizeof how || read_memory(c.tid, c.a[2], &how, sizeof how) != sizeof how)
+        return std::nullopt;
       flags = how.flags;
       mode = how.mode;
       break;
     }
     default: return std::nullopt;
   }
-  flags &= 0xffffffffu;  // open's flags are an int
+  flags &= 0xffffffffu;                                          // open's flags are an int
   if ((flags & trapped_open_flags()) == 0) return std::nullopt;  // openat2, or another filter's trap
 
   const bool tmpfile = (flags & O_TMPFILE) == O_TMPFILE;
@@ -218,7 +231,8 @@ std::optional<decoded_call> call_decoder::link_call(context& c) {
     identity_of(op, *f);
   } else {
     const bool follow = (op.flags & AT_SYMLINK_FOLLOW) != 0;
-    from = resolve_path(c.tid, c.tgid, old_dir, *old_text, follow ? resolve_mode::follow : resolve_mode::entry);
+    from =
+        resolve_path(c.tid, c.tgid, old_dir, *old_text, follow ? resolve_mode::follow : resolve_mode::entry);
     identity_of(op, reachable_path(c.tid, c.tgid, old_dir, *old_text), follow);
   }
   const auto to = c.resolve(new_dir, new_arg, resolve_mode::entry);

@@ -57,9 +57,10 @@ constexpr std::array<call_row, syscall_count> calls{{
 }};
 
 constexpr std::array<std::string_view, kind_count> kind_names{
-    "open", "write", "truncate", "fallocate", "rename", "link", "symlink", "unlink", "mkdir", "rmdir",
-    "fsync", "fdatasync", "sync_file_range", "sync", "syncfs", "msync", "copy_file_range", "sendfile",
-    "splice", "close"};
+    "open",  "write",           "truncate",        "fallocate", "rename",
+    "link",  "symlink",         "unlink",          "mkdir",     "rmdir",
+    "fsync", "fdatasync",       "sync_file_range", "sync",      "syncfs",
+    "msync", "copy_file_range", "sendfile",        "splice",    "close"};
 
 constexpr bool table_in_order() {
   for (std::size_t i = 0; i < calls.size(); ++i) {

@@ -5,7 +5,8 @@
 
 namespace crashpoint::recorder {
 
-std::vector<std::string> record_command_line(const std::filesystem::path& recorder_exe, const record_options& options) {
+std::vector<std::string> record_command_line(const std::filesystem::path& recorder_exe,
+                                             const record_options& options) {
   std::vector<std::string> argv{recorder_exe.string(), "--root", options.root.string()};
   const auto add = [&](const char* flag, const std::filesystem::path& p) {
     if (p.empty()) return;

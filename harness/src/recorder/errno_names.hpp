@@ -17,7 +17,7 @@
 
 namespace crashpoint::recorder {
 
-std::string_view errno_name(int error);                  // "" when unknown
+std::string_view errno_name(int error);                     // "" when unknown
 std::optional<int> errno_from_name(std::string_view text);  // injectable errnos only
 std::vector<std::string_view> injectable_errno_names();
 

@@ -31,9 +31,9 @@ struct fd_facts {
   ino_t ino = 0;
   mode_t mode = 0;
   std::uint64_t size = 0;
-  int status_flags = 0;               // F_GETFL: O_APPEND, O_DIRECT, O_SYNC, access mode
-  std::optional<std::uint64_t> pos;   // the file offset, when asked for
-  std::string path;                   // absolute, as the kernel names it (may end in " (deleted)")
+  int status_flags = 0;              // F_GETFL: O_APPEND, O_DIRECT, O_SYNC, access mode
+  std::optional<std::uint64_t> pos;  // the file offset, when asked for
+  std::string path;                  // absolute, as the kernel names it (may end in " (deleted)")
 
   bool regular() const { return S_ISREG(mode); }
   bool directory() const { return S_ISDIR(mode); }
@@ -67,7 +67,9 @@ class fd_prober {
     bool operator==(const file_key&) const = default;
   };
   struct file_key_hash {
-    std::size_t operator()(const file_key& k) const noexcept { return std::hash<std::uint64_t>{}(k.ino * 31 + k.dev); }
+    std::size_t operator()(const file_key& k) const noexcept {
+      return std::hash<std::uint64_t>{}(k.ino * 31 + k.dev);
+    }
   };
 
   std::unordered_map<pid_t, int> pidfds_;

@@ -25,39 +25,53 @@ struct named_bits {
 // Multi-bit names (O_SYNC includes O_DSYNC, O_TMPFILE includes O_DIRECTORY)
 // come before the names of their parts, so they win.
 constexpr named_bits open_names[] = {
-    {O_CREAT, "O_CREAT"},         {O_EXCL, "O_EXCL"},
-    {O_NOCTTY, "O_NOCTTY"},       {O_TRUNC, "O_TRUNC"},
-    {O_APPEND, "O_APPEND"},       {O_NONBLOCK, "O_NONBLOCK"},
-    {O_SYNC, "O_SYNC"},           {O_DSYNC, "O_DSYNC"},
-    {FASYNC, "O_ASYNC"},          {O_DIRECT, "O_DIRECT"},
+    {O_CREAT, "O_CREAT"},
+    {O_EXCL, "O_EXCL"},
+    {O_NOCTTY, "O_NOCTTY"},
+    {O_TRUNC, "O_TRUNC"},
+    {O_APPEND, "O_APPEND"},
+    {O_NONBLOCK, "O_NONBLOCK"},
+    {O_SYNC, "O_SYNC"},
+    {O_DSYNC, "O_DSYNC"},
+    {FASYNC, "O_ASYNC"},
+    {O_DIRECT, "O_DIRECT"},
     {kernel_o_largefile, "O_LARGEFILE"},
-    {O_TMPFILE, "O_TMPFILE"},     {O_DIRECTORY, "O_DIRECTORY"},
-    {O_NOFOLLOW, "O_NOFOLLOW"},   {O_NOATIME, "O_NOATIME"},
-    {O_CLOEXEC, "O_CLOEXEC"},     {O_PATH, "O_PATH"},
+    {O_TMPFILE, "O_TMPFILE"},
+    {O_DIRECTORY, "O_DIRECTORY"},
+    {O_NOFOLLOW, "O_NOFOLLOW"},
+    {O_NOATIME, "O_NOATIME"},
+    {O_CLOEXEC, "O_CLOEXEC"},
+    {O_PATH, "O_PATH"},
 };
 constexpr named_bits access_names[] = {{O_RDONLY, "O_RDONLY"}, {O_WRONLY, "O_WRONLY"}, {O_RDWR, "O_RDWR"}};
 
-constexpr named_bits rename_names[] = {
-    {RENAME_NOREPLACE, "RENAME_NOREPLACE"}, {RENAME_EXCHANGE, "RENAME_EXCHANGE"}, {RENAME_WHITEOUT, "RENAME_WHITEOUT"}};
-constexpr named_bits at_names[] = {
-    {AT_REMOVEDIR, "AT_REMOVEDIR"}, {AT_SYMLINK_FOLLOW, "AT_SYMLINK_FOLLOW"}, {AT_EMPTY_PATH, "AT_EMPTY_PATH"}};
-constexpr named_bits fallocate_names[] = {
-    {FALLOC_FL_KEEP_SIZE, "FALLOC_FL_KEEP_SIZE"},         {FALLOC_FL_PUNCH_HOLE, "FALLOC_FL_PUNCH_HOLE"},
-    {FALLOC_FL_NO_HIDE_STALE, "FALLOC_FL_NO_HIDE_STALE"}, {FALLOC_FL_COLLAPSE_RANGE, "FALLOC_FL_COLLAPSE_RANGE"},
-    {FALLOC_FL_ZERO_RANGE, "FALLOC_FL_ZERO_RANGE"},       {FALLOC_FL_INSERT_RANGE, "FALLOC_FL_INSERT_RANGE"},
-    {FALLOC_FL_UNSHARE_RANGE, "FALLOC_FL_UNSHARE_RANGE"}};
+constexpr named_bits rename_names[] = {{RENAME_NOREPLACE, "RENAME_NOREPLACE"},
+                                       {RENAME_EXCHANGE, "RENAME_EXCHANGE"},
+                                       {RENAME_WHITEOUT, "RENAME_WHITEOUT"}};
+constexpr named_bits at_names[] = {{AT_REMOVEDIR, "AT_REMOVEDIR"},
+                                   {AT_SYMLINK_FOLLOW, "AT_SYMLINK_FOLLOW"},
+                                   {AT_EMPTY_PATH, "AT_EMPTY_PATH"}};
+constexpr named_bits fallocate_names[] = {{FALLOC_FL_KEEP_SIZE, "FALLOC_FL_KEEP_SIZE"},
+                                          {FALLOC_FL_PUNCH_HOLE, "FALLOC_FL_PUNCH_HOLE"},
+                                          {FALLOC_FL_NO_HIDE_STALE, "FALLOC_FL_NO_HIDE_STALE"},
+                                          {FALLOC_FL_COLLAPSE_RANGE, "FALLOC_FL_COLLAPSE_RANGE"},
+                                          {FALLOC_FL_ZERO_RANGE, "FALLOC_FL_ZERO_RANGE"},
+                                          {FALLOC_FL_INSERT_RANGE, "FALLOC_FL_INSERT_RANGE"},
+                                          {FALLOC_FL_UNSHARE_RANGE, "FALLOC_FL_UNSHARE_RANGE"}};
 constexpr named_bits sync_file_range_names[] = {{SYNC_FILE_RANGE_WAIT_BEFORE, "SYNC_FILE_RANGE_WAIT_BEFORE"},
                                                 {SYNC_FILE_RANGE_WRITE, "SYNC_FILE_RANGE_WRITE"},
                                                 {SYNC_FILE_RANGE_WAIT_AFTER, "SYNC_FILE_RANGE_WAIT_AFTER"}};
-constexpr named_bits msync_names[] = {{MS_ASYNC, "MS_ASYNC"}, {MS_INVALIDATE, "MS_INVALIDATE"}, {MS_SYNC, "MS_SYNC"}};
+constexpr named_bits msync_names[] = {
+    {MS_ASYNC, "MS_ASYNC"}, {MS_INVALIDATE, "MS_INVALIDATE"}, {MS_SYNC, "MS_SYNC"}};
 // RWF_* by value: glibc's and the kernel's headers define them differently,
 // and Debian 12's lack the newer ones.
 constexpr named_bits rwf_names[] = {{0x01, "RWF_HIPRI"},  {0x02, "RWF_DSYNC"},    {0x04, "RWF_SYNC"},
                                     {0x08, "RWF_NOWAIT"}, {0x10, "RWF_APPEND"},   {0x20, "RWF_NOAPPEND"},
                                     {0x40, "RWF_ATOMIC"}, {0x80, "RWF_DONTCACHE"}};
-constexpr named_bits splice_names[] = {
-    {SPLICE_F_MOVE, "SPLICE_F_MOVE"}, {SPLICE_F_NONBLOCK, "SPLICE_F_NONBLOCK"},
-    {SPLICE_F_MORE, "SPLICE_F_MORE"}, {SPLICE_F_GIFT, "SPLICE_F_GIFT"}};
+constexpr named_bits splice_names[] = {{SPLICE_F_MOVE, "SPLICE_F_MOVE"},
+                                       {SPLICE_F_NONBLOCK, "SPLICE_F_NONBLOCK"},
+                                       {SPLICE_F_MORE, "SPLICE_F_MORE"},
+                                       {SPLICE_F_GIFT, "SPLICE_F_GIFT"}};
 
 std::span<const named_bits> names_of(flag_set set) {
   switch (set) {

@@ -44,7 +44,7 @@ std::optional<std::uint64_t> parse_flags(flag_set set, std::string_view text);
 // kernel sets this bit on every file a 64-bit program opens.
 inline constexpr std::uint64_t kernel_o_largefile = 0100000;
 
-std::string mode_text(std::uint32_t mode);                      // "0644", "01777"
+std::string mode_text(std::uint32_t mode);                       // "0644", "01777"
 std::optional<std::uint32_t> parse_mode(std::string_view text);  // octal, 1 to 7 digits
 
 }  // namespace crashpoint::recorder

@@ -73,8 +73,7 @@ std::string describe(const io_op& op) {
     case call_kind::mkdir:
       return fmt::format("{}({}{})", call, file_of(op), op.mode ? ", " + mode_text(*op.mode) : "");
     case call_kind::unlink:
-    case call_kind::rmdir:
-      return fmt::format("{}({})", call, with_flags(file_of(op), op));
+    case call_kind::rmdir: return fmt::format("{}({})", call, with_flags(file_of(op), op));
     case call_kind::copy_file_range:
     case call_kind::sendfile:
     case call_kind::splice: {
@@ -82,13 +81,11 @@ std::string describe(const io_op& op) {
       if (!op.path2.empty()) args += " from " + c_quoted(op.path2);
       return fmt::format("{}({})", call, with_flags(std::move(args), op));
     }
-    case call_kind::sync:
-      return "sync()";
+    case call_kind::sync: return "sync()";
     case call_kind::fsync:
     case call_kind::fdatasync:
     case call_kind::syncfs:
-    case call_kind::close:
-      return fmt::format("{}({})", call, file_of(op));
+    case call_kind::close: return fmt::format("{}({})", call, file_of(op));
   }
   return std::string(call);
 }

@@ -52,7 +52,7 @@ struct io_op {
   std::optional<std::uint64_t> length;    // bytes asked for
   std::optional<std::int64_t> result;     // the return value; negative: -errno
   std::optional<std::uint64_t> dev, ino;  // the file's identity (st_dev, st_ino)
-  std::optional<std::uint64_t> payload;         // where its bytes start in the payloads file
+  std::optional<std::uint64_t> payload;   // where its bytes start in the payloads file
   std::optional<std::uint64_t> payload_length;  // how many bytes were kept there
   outcome how = outcome::done;
 };
@@ -87,7 +87,7 @@ struct warning {
 
 // The crash or fail point fired at call `seq`.
 struct point_event {
-  std::string spec;    // "sys:rename@1"
+  std::string spec;  // "sys:rename@1"
   std::uint64_t seq = 0;
   std::string action;  // "kill-before", "kill-after", "fail"
 };

@@ -27,7 +27,8 @@ namespace crashpoint::recorder {
 namespace {
 
 constexpr long trace_options = PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
-                               PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+                               PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+                               PTRACE_O_EXITKILL;
 
 // In the child between fork and execve: raw system calls only.
 [[noreturn]] void child_main(int release_fd, int error_fd, const char* program, char* const* argv,
@@ -103,10 +104,11 @@ launched launch(const std::string& program, const std::vector<std::string>& argv
     const int err = errno;
     ::close(release[1]);  // the child reads end-of-file and exits
     ::waitpid(pid, nullptr, 0);
-    throw record_failure(fmt::format("cannot trace the command: ptrace(PTRACE_SEIZE): {}{}", std::strerror(err),
-                                     err == EPERM ? " (ptrace may be restricted here: see kernel.yama.ptrace_scope, "
-                                                    "or a container's seccomp profile)"
-                                                  : ""));
+    throw record_failure(
+        fmt::format("cannot trace the command: ptrace(PTRACE_SEIZE): {}{}", std::strerror(err),
+                    err == EPERM ? " (ptrace may be restricted here: see kernel.yama.ptrace_scope, "
+                                   "or a container's seccomp profile)"
+                                 : ""));
   }
   const char go = 1;
   [[maybe_unused]] const ssize_t w = ::write(release[1], &go, 1);

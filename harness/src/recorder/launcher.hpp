@@ -60,7 +60,8 @@ class launched {
 
 // Forks and seizes a child that will exec `program` with `argv` and the
 // recorder's own environment, under `filter`.
-launched launch(const std::string& program, const std::vector<std::string>& argv, const std::vector<sock_filter>& filter);
+launched launch(const std::string& program, const std::vector<std::string>& argv,
+                const std::vector<sock_filter>& filter);
 
 // execvp's search: `name` itself when it contains a '/', else the first
 // executable regular file named so in $PATH. nullopt with `error` set to

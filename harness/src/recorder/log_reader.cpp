@@ -75,7 +75,8 @@ class flat_sax final : public nlohmann::json_sax<json> {
   }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
     std::string message = ex.what();
-    // "[json.exception.parse_error.101] parse error at line 1, column 7: syntax error ..." -> "syntax error ..."
+    // "[json.exception.parse_error.101] parse error at line 1, column 7: syntax error ..." -> "syntax error
+    // ..."
     if (const std::size_t colon = message.find(": "); colon != std::string::npos) message.erase(0, colon + 2);
     error = line_error{position, "invalid JSON: " + message};
     return false;
@@ -121,7 +122,8 @@ class fields {
     if (v == nullptr || std::holds_alternative<std::nullptr_t>(*v)) return std::nullopt;
     if (const auto* i = std::get_if<std::int64_t>(v)) return *i;
     if (const auto* u = std::get_if<std::uint64_t>(v)) {
-      if (*u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return static_cast<std::int64_t>(*u);
+      if (*u <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        return static_cast<std::int64_t>(*u);
     }
     bad_field(key, "an integer or null");
   }
@@ -129,7 +131,8 @@ class fields {
   std::optional<Int> opt_int(std::string_view key) const {
     const auto v = opt_signed(key);
     if (!v) return std::nullopt;
-    if (*v < std::numeric_limits<Int>::min() || *v > std::numeric_limits<Int>::max()) bad_field(key, "a smaller integer");
+    if (*v < std::numeric_limits<Int>::min() || *v > std::numeric_limits<Int>::max())
+      bad_field(key, "a smaller integer");
     return static_cast<Int>(*v);
   }
   template <class Int>
@@ -266,8 +269,10 @@ std::size_t nesting_column(std::string_view line) {
   for (std::size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || (c == '{' && depth++ > 0)) {
@@ -349,7 +354,8 @@ class line_parser {
     }
     const auto version = f.req_unsigned("version");
     if (version != log_format_version) {
-      throw line_error{0, fmt::format("log version {} is not supported (this reader knows {})", version, log_format_version)};
+      throw line_error{0, fmt::format("log version {} is not supported (this reader knows {})", version,
+                                      log_format_version)};
     }
     summary_.root = f.bytes("root");
   }
@@ -385,13 +391,15 @@ log_summary read_log_text(std::string_view text, std::string_view name, const lo
   return parser.finish();
 }
 
-log_summary read_log(const std::filesystem::path& path, const log_callback& on_entry, const log_limits& limits) {
+log_summary read_log(const std::filesystem::path& path, const log_callback& on_entry,
+                     const log_limits& limits) {
   const std::string name = path.string();
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
   const unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (fd.get() < 0) throw log_error(fmt::format("{}: cannot open: {}", name, std::strerror(errno)));
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) throw log_error(fmt::format("{}: not a regular file", name));
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    throw log_error(fmt::format("{}: not a regular file", name));
   line_parser parser(name, on_entry, limits);
   std::string buffer(64 * 1024, '\0');
   while (true) {
@@ -410,7 +418,8 @@ namespace crashpoint::recorder {
 
 io_op parse_call_line(std::string_view line) {
   flat_sax sax;
-  if (!json::sax_parse(line, &sax)) throw log_error(sax.error.value_or(line_error{0, "invalid JSON"}).message);
+  if (!json::sax_parse(line, &sax))
+    throw log_error(sax.error.value_or(line_error{0, "invalid JSON"}).message);
   try {
     return to_call(fields(sax.object));
   } catch (const line_error& e) {

@@ -37,15 +37,16 @@ struct log_limits {
 };
 
 struct log_summary {
-  std::string root;        // the recorder's --root, absolute
+  std::string root;  // the recorder's --root, absolute
   std::uint64_t entries = 0;
-  bool complete = false;   // ends with the "end" line
-  std::uint64_t calls = 0; // the end line's count of modelled calls (when complete)
+  bool complete = false;    // ends with the "end" line
+  std::uint64_t calls = 0;  // the end line's count of modelled calls (when complete)
 };
 
 using log_callback = std::function<void(log_entry&&)>;
 
-log_summary read_log(const std::filesystem::path& path, const log_callback& on_entry, const log_limits& limits = {});
+log_summary read_log(const std::filesystem::path& path, const log_callback& on_entry,
+                     const log_limits& limits = {});
 // The same from text in memory; `name` prefixes error messages.
 log_summary read_log_text(std::string_view text, std::string_view name, const log_callback& on_entry,
                           const log_limits& limits = {});

@@ -79,7 +79,11 @@ std::string_view outcome_name(outcome how) {
 }  // namespace
 
 std::string format_header(std::string_view root) {
-  return json_line{}.text("log", log_format_name).number("version", log_format_version).bytes("root", root).finish();
+  return json_line{}
+      .text("log", log_format_name)
+      .number("version", log_format_version)
+      .bytes("root", root)
+      .finish();
 }
 
 std::string format_call(const io_op& op) {
@@ -91,7 +95,8 @@ std::string format_call(const io_op& op) {
   if (!op.path.empty()) j.bytes("path", op.path);
   if (!op.path2.empty()) j.bytes("path2", op.path2);
   const flag_set set = flags_of(op.call);
-  if (set == flag_set::open || (set != flag_set::none && op.flags != 0)) j.text("flags", flags_text(set, op.flags));
+  if (set == flag_set::open || (set != flag_set::none && op.flags != 0))
+    j.text("flags", flags_text(set, op.flags));
   if (op.fd_flags) j.text("fd_flags", flags_text(flag_set::open, *op.fd_flags));
   if (op.mode) j.text("mode", mode_text(*op.mode));
   if (op.offset) j.unsigned_number("offset", *op.offset);
@@ -134,11 +139,21 @@ std::string format_event(const process_event& ev) {
 }
 
 std::string format_warning(const warning& w) {
-  return json_line{}.text("event", "warning").number("pid", w.pid).text("kind", w.kind).bytes("message", w.message).finish();
+  return json_line{}
+      .text("event", "warning")
+      .number("pid", w.pid)
+      .text("kind", w.kind)
+      .bytes("message", w.message)
+      .finish();
 }
 
 std::string format_point(const point_event& p) {
-  return json_line{}.text("event", "point").text("spec", p.spec).unsigned_number("seq", p.seq).text("action", p.action).finish();
+  return json_line{}
+      .text("event", "point")
+      .text("spec", p.spec)
+      .unsigned_number("seq", p.seq)
+      .text("action", p.action)
+      .finish();
 }
 
 std::string format_end(std::uint64_t calls) {

@@ -54,7 +54,8 @@ std::string rewrite_self(std::string_view path, pid_t tid, pid_t tgid) {
     if (path.starts_with(p.from)) return p.to + std::string(path.substr(p.from.size()));
   }
   if (path == "/proc/self") return fmt::format("/proc/{}", tgid);
-  for (const auto& [name, fd] : {std::pair{"/dev/stdin", 0}, std::pair{"/dev/stdout", 1}, std::pair{"/dev/stderr", 2}}) {
+  for (const auto& [name, fd] :
+       {std::pair{"/dev/stdin", 0}, std::pair{"/dev/stdout", 1}, std::pair{"/dev/stderr", 2}}) {
     if (path == name) return fmt::format("/proc/{}/fd/{}", tid, fd);
   }
   return std::string(path);
@@ -104,7 +105,8 @@ root_dir root_dir::open(const std::string& path) {
 
 std::optional<std::string> root_dir::relative(std::string_view abs) const {
   if (abs == path_) return ".";
-  if (path_ == "/") return abs.starts_with('/') && abs.size() > 1 ? std::optional(std::string(abs.substr(1))) : std::nullopt;
+  if (path_ == "/")
+    return abs.starts_with('/') && abs.size() > 1 ? std::optional(std::string(abs.substr(1))) : std::nullopt;
   if (abs.size() > path_.size() && abs.starts_with(path_) && abs[path_.size()] == '/') {
     return std::string(abs.substr(path_.size() + 1));
   }
@@ -126,7 +128,8 @@ std::string reachable_path(pid_t tid, pid_t tgid, int dirfd, std::string_view ra
   return path.starts_with('/') ? path : base_of(tid, dirfd) + "/" + path;
 }
 
-std::optional<std::string> resolve_path(pid_t tid, pid_t tgid, int dirfd, std::string_view raw, resolve_mode mode) {
+std::optional<std::string> resolve_path(pid_t tid, pid_t tgid, int dirfd, std::string_view raw,
+                                        resolve_mode mode) {
   if (raw.empty()) return std::nullopt;
   const std::string path = rewrite_self(raw, tid, tgid);
   const bool absolute = path.starts_with('/');
@@ -142,9 +145,12 @@ std::optional<std::string> resolve_path(pid_t tid, pid_t tgid, int dirfd, std::s
     return lexical(path, tid, dirfd);
   }
   std::string dir_path;
-  if (dir.empty()) dir_path = base_of(tid, dirfd);
-  else if (absolute) dir_path = std::string(dir);
-  else dir_path = base_of(tid, dirfd) + "/" + std::string(dir);
+  if (dir.empty())
+    dir_path = base_of(tid, dirfd);
+  else if (absolute)
+    dir_path = std::string(dir);
+  else
+    dir_path = base_of(tid, dirfd) + "/" + std::string(dir);
   // The thread's cwd or directory descriptor itself: one readlink, no open.
   const auto real_dir = dir.empty() ? read_link(dir_path) : canonical(dir_path, O_DIRECTORY);
   if (real_dir && real_dir->starts_with('/')) return join(*real_dir, name);

@@ -52,7 +52,8 @@ enum class resolve_mode : std::uint8_t { entry, follow };
 
 // dirfd is AT_FDCWD or a descriptor of the thread. nullopt for an empty path
 // or a base that no longer exists.
-std::optional<std::string> resolve_path(pid_t tid, pid_t tgid, int dirfd, std::string_view raw, resolve_mode mode);
+std::optional<std::string> resolve_path(pid_t tid, pid_t tgid, int dirfd, std::string_view raw,
+                                        resolve_mode mode);
 
 // The same path as the recorder must spell it to reach what the thread would
 // (its cwd or directory descriptor as base, its /proc/self as /proc/TGID):

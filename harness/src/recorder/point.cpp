@@ -25,8 +25,10 @@ std::vector<std::string_view> call_names() {
   return names;
 }
 
-std::string with_hint(std::string message, std::string_view word, const std::vector<std::string_view>& names) {
-  if (const auto hint = harness::closest_match(word, names)) message += fmt::format(" (did you mean '{}'?)", *hint);
+std::string with_hint(std::string message, std::string_view word,
+                      const std::vector<std::string_view>& names) {
+  if (const auto hint = harness::closest_match(word, names))
+    message += fmt::format(" (did you mean '{}'?)", *hint);
   return message;
 }
 
@@ -72,7 +74,10 @@ bool point::selects(syscall_id call, call_kind call_is) const {
 
 std::string point::spec() const {
   std::string out = fmt::format("{}{}@{}", point_prefix,
-                                kind ? name(*kind) : syscall ? name(*syscall) : std::string_view{"*"}, hit);
+                                kind      ? name(*kind)
+                                : syscall ? name(*syscall)
+                                          : std::string_view{"*"},
+                                hit);
   if (when == timing::after) out += '+';
   if (what == action::fail) out += fmt::format("=error({})", errno_name(error));
   return out;
@@ -91,7 +96,8 @@ parsed_point parse_point(std::string_view text) {
   const std::size_t name_at = s.pos();
   if (!s.eat("*")) {
     const std::string_view word = s.take_while(is_name_char);
-    if (word.empty()) return fail_at(name_at, fmt::format("expected a call name or '*' after 'sys:', found {}", s.found()));
+    if (word.empty())
+      return fail_at(name_at, fmt::format("expected a call name or '*' after 'sys:', found {}", s.found()));
     p.kind = kind_from_name(word);
     if (!p.kind) p.syscall = syscall_from_name(word);
     if (!p.kind && !p.syscall) {
@@ -99,12 +105,16 @@ parsed_point parse_point(std::string_view text) {
     }
   }
 
-  if (!s.eat("@")) return fail_at(s.pos(), fmt::format("expected '@' and a hit number after the call name, found {}", s.found()));
+  if (!s.eat("@"))
+    return fail_at(s.pos(),
+                   fmt::format("expected '@' and a hit number after the call name, found {}", s.found()));
   const std::size_t hit_at = s.pos();
   const std::string_view digits = s.take_while([](char c) { return c >= '0' && c <= '9'; });
-  if (digits.empty()) return fail_at(hit_at, fmt::format("expected a hit number (1, 2, ...) after '@', found {}", s.found()));
+  if (digits.empty())
+    return fail_at(hit_at, fmt::format("expected a hit number (1, 2, ...) after '@', found {}", s.found()));
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), p.hit);
-  if (ec != std::errc{} || p.hit > (std::uint64_t{1} << 62)) return fail_at(hit_at, fmt::format("hit number {} is too large", digits));
+  if (ec != std::errc{} || p.hit > (std::uint64_t{1} << 62))
+    return fail_at(hit_at, fmt::format("hit number {} is too large", digits));
   (void)end;
   if (p.hit == 0) return fail_at(hit_at, "hit numbers start at 1 (the first call is @1)");
 
@@ -113,23 +123,29 @@ parsed_point parse_point(std::string_view text) {
 
   if (s.eat("=")) {
     const std::size_t action_at = s.pos();
-    if (!s.eat("error(")) return fail_at(action_at, fmt::format("expected 'error(ERRNO)' after '=', found {}", s.found()));
+    if (!s.eat("error("))
+      return fail_at(action_at, fmt::format("expected 'error(ERRNO)' after '=', found {}", s.found()));
     const std::size_t errno_at = s.pos();
     const std::string_view word = s.take_while([](char c) { return c != ')'; });
     const std::optional<int> error = errno_from_name(word);
     if (!error) {
       if (word.empty()) return fail_at(errno_at, "expected an errno name such as EIO inside error()");
-      return fail_at(errno_at, with_hint(fmt::format("unknown errno name '{}'", word), word, injectable_errno_names()));
+      return fail_at(errno_at,
+                     with_hint(fmt::format("unknown errno name '{}'", word), word, injectable_errno_names()));
     }
     if (!s.eat(")")) return fail_at(s.pos(), "expected ')' after the errno name");
     if (p.when == point::timing::after) {
-      return fail_at(plus_at, "'+' (crash after the call) cannot be combined with '=error(...)', which fails the call instead of running it");
+      return fail_at(plus_at,
+                     "'+' (crash after the call) cannot be combined with '=error(...)', which fails the call "
+                     "instead of running it");
     }
     p.what = point::action::fail;
     p.error = *error;
   }
   if (!s.at_end()) {
-    return fail_at(s.pos(), fmt::format("unexpected {} after the hit number: expected '+', '=error(ERRNO)' or the end", s.found()));
+    return fail_at(s.pos(),
+                   fmt::format("unexpected {} after the hit number: expected '+', '=error(ERRNO)' or the end",
+                               s.found()));
   }
   return parsed_point{p, {}};
 }

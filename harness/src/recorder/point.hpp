@@ -40,7 +40,7 @@ struct point {
   int error = 0;  // action::fail: the errno the call returns
 
   bool selects(syscall_id call, call_kind call_is) const;
-  std::string spec() const;        // canonical text: "sys:fsync@1=error(EIO)"
+  std::string spec() const;              // canonical text: "sys:fsync@1=error(EIO)"
   std::string_view action_name() const;  // "kill-before", "kill-after", "fail"
 };
 

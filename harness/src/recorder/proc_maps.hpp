@@ -22,7 +22,7 @@ struct mapping {
   std::uint64_t offset = 0;  // file offset of `start`
   dev_t dev = 0;
   std::uint64_t inode = 0;
-  std::string path;          // "" for anonymous memory
+  std::string path;  // "" for anonymous memory
 
   bool overlaps(std::uint64_t addr, std::uint64_t length) const {
     return addr < end && (length == 0 ? addr >= start : addr + length > start);

@@ -56,7 +56,8 @@ record_result record(const record_options& options, const std::function<void(con
   result.log = absolute_or_empty(options.log);
   result.payloads = absolute_or_empty(options.payloads);
 
-  log_writer log = options.log.empty() ? log_writer{} : log_writer(buffered_file::create(options.log), root.path());
+  log_writer log =
+      options.log.empty() ? log_writer{} : log_writer(buffered_file::create(options.log), root.path());
   payload_store payloads =
       options.payloads.empty() ? payload_store{} : payload_store(buffered_file::create(options.payloads));
   undo_store undo = options.undo.empty() ? undo_store{} : undo_store(options.undo, root.path());
@@ -82,10 +83,10 @@ record_result record(const record_options& options, const std::function<void(con
     } else if (const launch_error e = child.error(); e.at == launch_error::step::exec) {
       result.end = not_started(*program, e.error);
     } else if (e.at != launch_error::step::none) {
-      throw record_failure(fmt::format("cannot {}: {}",
-                                       e.at == launch_error::step::seccomp ? "install the seccomp filter"
-                                                                           : "set no_new_privs",
-                                       std::strerror(e.error)));
+      throw record_failure(
+          fmt::format("cannot {}: {}",
+                      e.at == launch_error::step::seccomp ? "install the seccomp filter" : "set no_new_privs",
+                      std::strerror(e.error)));
     } else {
       result.end = end_of(traced.first_status);  // killed before it could exec
     }

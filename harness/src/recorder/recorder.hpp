@@ -52,7 +52,7 @@ struct record_options {
   std::filesystem::path log;         // empty: no log
   std::filesystem::path result;      // empty: no result file
   std::filesystem::path payloads;    // empty: no payloads
-  std::filesystem::path undo;        // empty: no pre-images (undo_store.hpp); else a missing or empty directory
+  std::filesystem::path undo;  // empty: no pre-images (undo_store.hpp); else a missing or empty directory
   std::optional<point> at;
 };
 
@@ -62,9 +62,11 @@ struct record_options {
 // it wrote there. A command that cannot be executed is not a failure (its end
 // is not_started); failing to trace or to write the files throws
 // record_failure (or std::system_error), and then no result file is written.
-record_result record(const record_options& options, const std::function<void(const warning&)>& on_warning = {});
+record_result record(const record_options& options,
+                     const std::function<void(const warning&)>& on_warning = {});
 
 // The crashpoint-record command line for `options`.
-std::vector<std::string> record_command_line(const std::filesystem::path& recorder_exe, const record_options& options);
+std::vector<std::string> record_command_line(const std::filesystem::path& recorder_exe,
+                                             const record_options& options);
 
 }  // namespace crashpoint::recorder

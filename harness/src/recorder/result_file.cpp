@@ -46,14 +46,18 @@ json point_json(const point_report& p) {
   if (p.action == "fail") {
     j["errno"] = std::string(errno_name(p.error));
   } else {
-    j["kill"] = {{"delivered", p.kill_delivered}, {"all_reaped", p.all_reaped}, {"processes", p.processes_killed}};
+    j["kill"] = {
+        {"delivered", p.kill_delivered}, {"all_reaped", p.all_reaped}, {"processes", p.processes_killed}};
   }
   return j;
 }
 
 json counts_json(const record_counts& c) {
-  return {{"calls", c.calls},       {"by_kind", c.by_kind},     {"by_call", c.by_call},
-          {"processes", c.processes}, {"threads", c.threads}};
+  return {{"calls", c.calls},
+          {"by_kind", c.by_kind},
+          {"by_call", c.by_call},
+          {"processes", c.processes},
+          {"threads", c.threads}};
 }
 
 // Reading: each accessor names the field path in its error.
@@ -186,7 +190,8 @@ void write_result(const std::filesystem::path& path, const record_result& r) {
     }
     rest.remove_prefix(static_cast<std::size_t>(n));
   }
-  if (::close(fd) != 0) throw std::system_error(errno, std::generic_category(), "cannot write " + path.string());
+  if (::close(fd) != 0)
+    throw std::system_error(errno, std::generic_category(), "cannot write " + path.string());
 }
 
 record_result parse_result(std::string_view text, std::string_view name) {
@@ -215,7 +220,8 @@ record_result parse_result(std::string_view text, std::string_view name) {
     if (!warnings.is_array()) bad("warnings", "must be an array");
     for (const json& w : warnings) {
       r.warnings.push_back({get<std::string>(w, "warnings[]", "kind"), get<pid_t>(w, "warnings[]", "pid"),
-                            get<std::string>(w, "warnings[]", "message"), get<std::uint64_t>(w, "warnings[]", "count")});
+                            get<std::string>(w, "warnings[]", "message"),
+                            get<std::uint64_t>(w, "warnings[]", "count")});
     }
     r.log = get<std::string>(j, "", "log");
     r.payloads = get<std::string>(j, "", "payloads");

@@ -47,18 +47,18 @@ class result_error : public std::runtime_error {
 struct command_end {
   enum class kind : std::uint8_t { exited, signaled, not_started };
   kind k = kind::not_started;
-  int exit_code = 0;  // exited
-  int signal = 0;     // signaled
-  std::string error;  // not_started: why
+  int exit_code = 0;             // exited
+  int signal = 0;                // signaled
+  std::string error;             // not_started: why
   std::string describe() const;  // "exit 3", "signal SIGKILL", "not started: ..."
 };
 
 struct point_report {
-  std::string spec;        // "sys:rename@1"
-  std::string action;      // "kill-before", "kill-after", "fail"
-  bool reached = false;    // the selected call was made
+  std::string spec;           // "sys:rename@1"
+  std::string action;         // "kill-before", "kill-after", "fail"
+  bool reached = false;       // the selected call was made
   std::optional<io_op> call;  // that call, when reached
-  int error = 0;           // fail: the errno injected
+  int error = 0;              // fail: the errno injected
   // kill actions, when reached:
   bool kill_delivered = false;  // the process making the call died of that SIGKILL
   bool all_reaped = false;      // every traced process had ended when the recorder finished
@@ -73,11 +73,11 @@ struct warning_report {
 };
 
 struct record_counts {
-  std::uint64_t calls = 0;                        // modelled calls seen (the last seq)
-  std::map<std::string, std::uint64_t> by_kind;   // "write" -> 3
-  std::map<std::string, std::uint64_t> by_call;   // "pwrite64" -> 2
-  std::uint64_t processes = 0;                    // processes traced, the first included
-  std::uint64_t threads = 0;                      // threads traced, every process's first included
+  std::uint64_t calls = 0;                       // modelled calls seen (the last seq)
+  std::map<std::string, std::uint64_t> by_kind;  // "write" -> 3
+  std::map<std::string, std::uint64_t> by_call;  // "pwrite64" -> 2
+  std::uint64_t processes = 0;                   // processes traced, the first included
+  std::uint64_t threads = 0;                     // threads traced, every process's first included
 };
 
 struct record_result {
@@ -88,7 +88,7 @@ struct record_result {
   record_counts counts;
   std::uint64_t leftovers_killed = 0;  // processes still running when the first one ended
   std::vector<warning_report> warnings;
-  std::string log, payloads;           // where they were written ("": not asked for)
+  std::string log, payloads;  // where they were written ("": not asked for)
 };
 
 std::string result_json(const record_result& r);

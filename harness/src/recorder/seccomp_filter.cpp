@@ -36,8 +36,19 @@ constexpr std::uint32_t fideduperange = 0xc0189436;  // FIDEDUPERANGE
 // classic BPF jumps are forward offsets of at most 255 instructions.
 class assembler {
  public:
-  enum label : int { trace, allow, open_flags, openat_flags, mmap_flags, mprotect_prot, fcntl_cmd, ioctl_cmd,
-                     clone_flags, prctl_option, label_count };
+  enum label : int {
+    trace,
+    allow,
+    open_flags,
+    openat_flags,
+    mmap_flags,
+    mprotect_prot,
+    fcntl_cmd,
+    ioctl_cmd,
+    clone_flags,
+    prctl_option,
+    label_count
+  };
 
   void load(std::uint32_t offset) { emit(BPF_LD | BPF_W | BPF_ABS, offset, -1, -1); }
   // Jumps to `yes` when the accumulator equals k (JEQ) or has any bit of k (JSET);
@@ -69,7 +80,8 @@ class assembler {
   std::uint8_t offset(std::size_t from, int target) const {
     if (target < 0) return 0;  // fall through
     const int distance = where_[static_cast<std::size_t>(target)] - static_cast<int>(from) - 1;
-    if (where_[static_cast<std::size_t>(target)] < 0 || distance < 0 || distance > 255) throw std::logic_error("seccomp filter: bad jump");
+    if (where_[static_cast<std::size_t>(target)] < 0 || distance < 0 || distance > 255)
+      throw std::logic_error("seccomp filter: bad jump");
     return static_cast<std::uint8_t>(distance);
   }
 
@@ -86,7 +98,7 @@ class assembler {
 }  // namespace
 
 std::uint32_t trapped_open_flags() {
-  const auto sync_only = static_cast<std::uint32_t>(O_SYNC & ~O_DSYNC);        // __O_SYNC
+  const auto sync_only = static_cast<std::uint32_t>(O_SYNC & ~O_DSYNC);            // __O_SYNC
   const auto tmpfile_only = static_cast<std::uint32_t>(O_TMPFILE & ~O_DIRECTORY);  // __O_TMPFILE
   return O_CREAT | O_TRUNC | O_APPEND | O_DSYNC | sync_only | tmpfile_only | O_DIRECT;
 }

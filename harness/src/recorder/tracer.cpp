@@ -35,7 +35,9 @@ pid_t thread_group_of(pid_t tid) {
   return at == nullptr ? tid : static_cast<pid_t>(std::atol(at + 6));
 }
 
-bool is_stopping_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
+bool is_stopping_signal(int sig) {
+  return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
 
 }  // namespace
 
@@ -54,8 +56,10 @@ trace_outcome tracer::run() {
       if (errno == ECHILD) break;
       throw std::system_error(errno, std::generic_category(), "waitpid");
     }
-    if (WIFEXITED(status) || WIFSIGNALED(status)) on_death(tid, status);
-    else if (WIFSTOPPED(status)) on_stop(tid, status);
+    if (WIFEXITED(status) || WIFSIGNALED(status))
+      on_death(tid, status);
+    else if (WIFSTOPPED(status))
+      on_stop(tid, status);
   }
   cfg_.log.flush();
   cfg_.payloads.flush();
@@ -66,10 +70,12 @@ trace_outcome tracer::run() {
   out.leftovers_killed = leftovers_killed_;
   out.counts.calls = seq_;
   for (const call_kind k : all_kinds()) {
-    if (const std::uint64_t n = by_kind_[static_cast<std::size_t>(k)]) out.counts.by_kind[std::string(name(k))] = n;
+    if (const std::uint64_t n = by_kind_[static_cast<std::size_t>(k)])
+      out.counts.by_kind[std::string(name(k))] = n;
   }
   for (const syscall_id s : all_syscalls()) {
-    if (const std::uint64_t n = by_call_[static_cast<std::size_t>(s)]) out.counts.by_call[std::string(name(s))] = n;
+    if (const std::uint64_t n = by_call_[static_cast<std::size_t>(s)])
+      out.counts.by_call[std::string(name(s))] = n;
   }
   out.counts.processes = processes_seen_;
   out.counts.threads = threads_seen_;
@@ -101,7 +107,8 @@ tracer::thread_state& tracer::thread(pid_t tid) {
 
 void tracer::resume(pid_t tid, int request, int signal) {
   // ESRCH: the tracee was killed meanwhile; its death is reported next.
-  ::ptrace(static_cast<__ptrace_request>(request), tid, nullptr, reinterpret_cast<void*>(static_cast<long>(signal)));
+  ::ptrace(static_cast<__ptrace_request>(request), tid, nullptr,
+           reinterpret_cast<void*>(static_cast<long>(signal)));
 }
 
 void tracer::on_stop(pid_t tid, int status) {
@@ -118,12 +125,8 @@ void tracer::on_stop(pid_t tid, int status) {
     case PTRACE_EVENT_SECCOMP: return on_seccomp(tid, t);
     case PTRACE_EVENT_FORK:
     case PTRACE_EVENT_VFORK:
-    case PTRACE_EVENT_CLONE:
-      on_new_task(tid, event);
-      return resume(tid, PTRACE_CONT);
-    case PTRACE_EVENT_EXEC:
-      on_exec(tid);
-      return resume(tid, PTRACE_CONT);
+    case PTRACE_EVENT_CLONE: on_new_task(tid, event); return resume(tid, PTRACE_CONT);
+    case PTRACE_EVENT_EXEC: on_exec(tid); return resume(tid, PTRACE_CONT);
     case PTRACE_EVENT_STOP:
       // A group stop stays a stop (until SIGCONT); anything else (a new
       // task's first stop, the end of a group stop) runs on.
@@ -147,9 +150,12 @@ void tracer::on_new_task(pid_t parent, int event) {
   process_event ev;
   ev.pid = parent_group;
   ev.child = child;
-  if (event == PTRACE_EVENT_FORK) ev.what = process_event::type::fork;
-  else if (event == PTRACE_EVENT_VFORK) ev.what = process_event::type::vfork;
-  else ev.what = c.tgid == parent_group ? process_event::type::thread : process_event::type::clone;
+  if (event == PTRACE_EVENT_FORK)
+    ev.what = process_event::type::fork;
+  else if (event == PTRACE_EVENT_VFORK)
+    ev.what = process_event::type::vfork;
+  else
+    ev.what = c.tgid == parent_group ? process_event::type::thread : process_event::type::clone;
   if (!known && ev.what != process_event::type::thread) {
     // A new process shares its parent's mappings until it execs.
     processes_[c.tgid].shared_root_maps = processes_[parent_group].shared_root_maps;
@@ -197,7 +203,8 @@ void tracer::check_privileges(pid_t tid, const std::string& program) {
   }
   if (::getxattr(exe.c_str(), "security.capability", nullptr, 0) > 0) {
     warn("setuid-exec", threads_[tid].tgid,
-         fmt::format("{} has file capabilities: under the recorder it runs without them (no_new_privs)", program));
+         fmt::format("{} has file capabilities: under the recorder it runs without them (no_new_privs)",
+                     program));
   }
 }
 
@@ -216,8 +223,10 @@ void tracer::on_death(pid_t tid, int status) {
   process_event ev;
   ev.what = process_event::type::exit;
   ev.pid = tgid;
-  if (WIFEXITED(status)) ev.exit_code = WEXITSTATUS(status);
-  else ev.exit_signal = WTERMSIG(status);
+  if (WIFEXITED(status))
+    ev.exit_code = WEXITSTATUS(status);
+  else
+    ev.exit_signal = WTERMSIG(status);
   cfg_.log.event(ev);
   processes_.erase(tgid);
   if (tgid == first_) {

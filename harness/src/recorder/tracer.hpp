@@ -129,7 +129,7 @@ class tracer {
   bool started_ = false;
   bool first_ended_ = false;
   int first_status_ = 0;
-  bool killing_ = false;           // everything left is being killed: resume nothing
+  bool killing_ = false;  // everything left is being killed: resume nothing
   std::uint64_t leftovers_killed_ = 0;
 
   std::optional<point_report> point_;  // set once the point's call was made

@@ -22,7 +22,8 @@ void tracer::on_seccomp(pid_t tid, thread_state& t) {
   if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0) {
     // ESRCH: killed meanwhile. Anything else: a kernel without the request
     // (before 5.3), on which every call would pass unseen: refuse to go on.
-    if (errno != ESRCH) throw record_failure("PTRACE_GET_SYSCALL_INFO failed: the recorder needs Linux 5.3 or later");
+    if (errno != ESRCH)
+      throw record_failure("PTRACE_GET_SYSCALL_INFO failed: the recorder needs Linux 5.3 or later");
     return resume(tid, PTRACE_CONT);
   }
   if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) return resume(tid, PTRACE_CONT);
@@ -31,12 +32,14 @@ void tracer::on_seccomp(pid_t tid, thread_state& t) {
   const auto nr = static_cast<long>(info.seccomp.nr);
   if (info.arch != AUDIT_ARCH_X86_64) {
     warn("foreign-arch", t.tgid,
-         "32-bit system calls (int 0x80, or a 32-bit program) are not recorded: files changed through them are not in "
+         "32-bit system calls (int 0x80, or a 32-bit program) are not recorded: files changed through them "
+         "are not in "
          "the log");
     return resume(tid, PTRACE_CONT);
   }
   if ((static_cast<std::uint64_t>(nr) & x32_syscall_bit) != 0) {
-    warn("x32", t.tgid, "x32-ABI system calls are not recorded: files changed through them are not in the log");
+    warn("x32", t.tgid,
+         "x32-ABI system calls are not recorded: files changed through them are not in the log");
     return resume(tid, PTRACE_CONT);
   }
   if (const auto call = syscall_from_x86_64(nr)) return enter_modelled(tid, t, *call, args);
@@ -44,9 +47,10 @@ void tracer::on_seccomp(pid_t tid, thread_state& t) {
   // Only another filter (the program's own) traps other calls. Untraced, they
   // would fail with ENOSYS; under the recorder they run.
   warn("foreign-trap", t.tgid,
-       fmt::format("system call {} stopped for a tracer: the program installed a seccomp filter of its own that "
-                   "returns SECCOMP_RET_TRACE; under the recorder such calls run instead of failing with ENOSYS",
-                   nr));
+       fmt::format(
+           "system call {} stopped for a tracer: the program installed a seccomp filter of its own that "
+           "returns SECCOMP_RET_TRACE; under the recorder such calls run instead of failing with ENOSYS",
+           nr));
   resume(tid, PTRACE_CONT);
 }
 
@@ -106,7 +110,8 @@ void tracer::enter_modelled(pid_t tid, thread_state& t, syscall_id call, const s
   cfg_.undo.before(tid, op);
   pending_call pending{std::move(*decoded), 0, fire_after};
   if (!pending.call.payload.empty() && cfg_.payloads.enabled()) {
-    const payload_span s = cfg_.payloads.from_memory(tid, pending.call.payload, pending.call.op.length.value_or(0));
+    const payload_span s =
+        cfg_.payloads.from_memory(tid, pending.call.payload, pending.call.op.length.value_or(0));
     pending.call.op.payload = s.offset;
     pending.captured = s.length;
   }
@@ -116,7 +121,8 @@ void tracer::enter_modelled(pid_t tid, thread_state& t, syscall_id call, const s
 
 void tracer::on_syscall_exit(pid_t tid, thread_state& t) {
   __ptrace_syscall_info info{};
-  if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0 || info.op != PTRACE_SYSCALL_INFO_EXIT) {
+  if (::ptrace(PTRACE_GET_SYSCALL_INFO, tid, sizeof info, &info) <= 0 ||
+      info.op != PTRACE_SYSCALL_INFO_EXIT) {
     return resume(tid, t.call || t.watch ? PTRACE_SYSCALL : PTRACE_CONT);
   }
   if (t.call) return finish_call(tid, t, info.exit.rval);
@@ -159,7 +165,8 @@ void tracer::finish_call(pid_t tid, thread_state& t, std::int64_t result) {
                        op.path));
     }
     if (plan.payload_from_file && result > 0 && op.offset) {
-      const payload_span s = cfg_.payloads.from_file(tid, op.fd, *op.offset, static_cast<std::uint64_t>(result));
+      const payload_span s =
+          cfg_.payloads.from_file(tid, op.fd, *op.offset, static_cast<std::uint64_t>(result));
       if (cfg_.payloads.enabled()) {
         op.payload = s.offset;
         op.payload_length = s.length;
@@ -167,7 +174,8 @@ void tracer::finish_call(pid_t tid, thread_state& t, std::int64_t result) {
     }
   }
   if (op.payload && !plan.payload_from_file) {
-    op.payload_length = std::min<std::uint64_t>(pending.captured, static_cast<std::uint64_t>(std::max<std::int64_t>(result, 0)));
+    op.payload_length = std::min<std::uint64_t>(
+        pending.captured, static_cast<std::uint64_t>(std::max<std::int64_t>(result, 0)));
   }
   cfg_.log.call(op);
   if (pending.fire_after) {

@@ -22,14 +22,17 @@ void tracer::warn(std::string kind, pid_t pid, std::string message) {
 bool tracer::on_watched(pid_t tid, thread_state& t, long nr, const syscall_args& a) {
   switch (nr) {
     case SYS_io_uring_setup:
-      warn("io_uring", t.tgid, "io_uring_setup: reads and writes submitted through io_uring are not seen by the recorder");
+      warn("io_uring", t.tgid,
+           "io_uring_setup: reads and writes submitted through io_uring are not seen by the recorder");
       break;
     case SYS_io_setup:
-      warn("aio", t.tgid, "io_setup: writes submitted with Linux native AIO (io_submit) are not seen by the recorder");
+      warn("aio", t.tgid,
+           "io_setup: writes submitted with Linux native AIO (io_submit) are not seen by the recorder");
       break;
     case SYS_ptrace:
       warn("ptrace", t.tgid,
-           "ptrace: the program traces processes itself, which fails (EPERM) for its own children since the recorder "
+           "ptrace: the program traces processes itself, which fails (EPERM) for its own children since the "
+           "recorder "
            "already traces them: debuggers and strace do not work under the recorder");
       break;
     case SYS_seccomp:
@@ -45,14 +48,16 @@ bool tracer::on_watched(pid_t tid, thread_state& t, long nr, const syscall_args&
     case SYS_mprotect:
     case SYS_pkey_mprotect: watch_mprotect(tid, t, a); return true;
     case SYS_fcntl:
-      watch_descriptor(tid, t, static_cast<int>(a[0]), "direct-io",
-                       "fcntl(F_SETFL, O_DIRECT) on \"{}\": direct I/O bypasses the page cache, so the power-loss "
-                       "model (which drops unsynced cached data) does not describe its writes");
+      watch_descriptor(
+          tid, t, static_cast<int>(a[0]), "direct-io",
+          "fcntl(F_SETFL, O_DIRECT) on \"{}\": direct I/O bypasses the page cache, so the power-loss "
+          "model (which drops unsynced cached data) does not describe its writes");
       return true;
     case SYS_ioctl:
-      watch_descriptor(tid, t, static_cast<int>(a[0]), "reflink",
-                       "ioctl(FICLONE, FICLONERANGE or FIDEDUPERANGE) into \"{}\": data shared this way is not "
-                       "recorded as a write");
+      watch_descriptor(
+          tid, t, static_cast<int>(a[0]), "reflink",
+          "ioctl(FICLONE, FICLONERANGE or FIDEDUPERANGE) into \"{}\": data shared this way is not "
+          "recorded as a write");
       return true;
     case SYS_clone:
     case SYS_clone3: clear_untraced_clone(tid, nr, a); break;
@@ -62,7 +67,8 @@ bool tracer::on_watched(pid_t tid, thread_state& t, long nr, const syscall_args&
   return true;
 }
 
-void tracer::watch_descriptor(pid_t tid, thread_state& t, int fd, const char* kind, const std::string& message) {
+void tracer::watch_descriptor(pid_t tid, thread_state& t, int fd, const char* kind,
+                              const std::string& message) {
   const auto f = fds_.facts(tid, t.tgid, fd, false);
   const auto rel = f && f->regular() ? cfg_.root.relative(f->path) : std::nullopt;
   if (!rel) return resume(tid, PTRACE_CONT);
@@ -75,10 +81,11 @@ void tracer::watch_mmap(pid_t tid, thread_state& t, const syscall_args& a) {
   const auto rel = f && f->regular() ? cfg_.root.relative(f->path) : std::nullopt;
   if (!rel) return resume(tid, PTRACE_CONT);
   if ((a[2] & PROT_WRITE) != 0) {
-    t.watch = pending_watch{"shared-mmap",
-                            fmt::format("mmap(\"{}\", PROT_WRITE, MAP_SHARED): writes through a shared mapping are "
-                                        "not seen by the recorder",
-                                        *rel)};
+    t.watch =
+        pending_watch{"shared-mmap",
+                      fmt::format("mmap(\"{}\", PROT_WRITE, MAP_SHARED): writes through a shared mapping are "
+                                  "not seen by the recorder",
+                                  *rel)};
   } else {
     // Read-only for now; mprotect could make it writable later.
     t.watch = pending_watch{"", "", true};
@@ -91,10 +98,11 @@ void tracer::watch_mprotect(pid_t tid, thread_state& t, const syscall_args& a) {
   for (const mapping& m : read_maps(tid)) {
     if (!m.shared || m.path.empty() || !m.overlaps(a[0], a[1])) continue;
     if (const auto rel = cfg_.root.relative(m.path)) {
-      t.watch = pending_watch{"shared-mmap",
-                              fmt::format("mprotect(PROT_WRITE) on a shared mapping of \"{}\": writes through it are "
-                                          "not seen by the recorder",
-                                          *rel)};
+      t.watch = pending_watch{
+          "shared-mmap",
+          fmt::format("mprotect(PROT_WRITE) on a shared mapping of \"{}\": writes through it are "
+                      "not seen by the recorder",
+                      *rel)};
       return resume(tid, PTRACE_SYSCALL);
     }
   }

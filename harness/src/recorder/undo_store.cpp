@@ -27,7 +27,9 @@ namespace {
 
 using json = nlohmann::json;
 
-[[noreturn]] void fail(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
+[[noreturn]] void fail(const std::string& what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
 
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
@@ -50,7 +52,6 @@ void add_bytes(fmt::memory_buffer& out, std::string_view key, std::string_view v
 std::string mode_string(mode_t mode) { return fmt::format("\"{:04o}\"", mode & 07777); }
 
 bool inside(const std::string& path) { return !path.empty() && path.front() != '/' && path != "."; }
-
 
 }  // namespace
 
@@ -84,7 +85,8 @@ undo_store::undo_store(const std::filesystem::path& dir, const std::string& root
   std::filesystem::create_directories(dir, ec);
   dir_fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd_ < 0) fail(dir.string());
-  index_fd_ = ::openat(dir_fd_, std::string(undo_index_name).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  index_fd_ =
+      ::openat(dir_fd_, std::string(undo_index_name).c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (index_fd_ < 0) fail((dir / undo_index_name).string());
   fmt::memory_buffer b;
   fmt::format_to(std::back_inserter(b), R"({{"undo":"crashpoint-record","version":1)");
@@ -133,8 +135,7 @@ void undo_store::before(pid_t tid, const io_op& op) {
     case call_kind::fallocate:
     case call_kind::copy_file_range:
     case call_kind::sendfile:
-    case call_kind::splice:
-      return save_descriptor(tid, op);
+    case call_kind::splice: return save_descriptor(tid, op);
     case call_kind::truncate:
       if (op.call == syscall_id::truncate) return save_path(op.path, true, seq);
       return save_descriptor(tid, op);
@@ -163,8 +164,7 @@ void undo_store::before(pid_t tid, const io_op& op) {
     case call_kind::rmdir:
       if (inside(op.path)) note_name(op.path, seq);
       return;
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -198,7 +198,8 @@ void undo_store::note_name(const std::string& rel, std::uint64_t seq) {
 
 void undo_store::save_path(const std::string& rel, bool follow, std::uint64_t seq) {
   const std::string abs = root_ + "/" + rel;
-  const int fd = ::open(abs.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW));
+  const int fd =
+      ::open(abs.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW));
   if (fd < 0) return;  // absent (the call will fail or create it) or a symbolic link: nothing to keep
   save_open_file(fd, seq);
   ::close(fd);
@@ -210,8 +211,9 @@ void undo_store::save_descriptor(pid_t tid, const io_op& op) {
   if (fd < 0) {
     // A write-only file the user cannot read: say so, the rebuild will refuse it.
     saved_.insert({*op.dev, *op.ino});
-    line(fmt::format(R"({{"seq":{},"preimage":"{}","dev":{},"ino":{},"size":0,"mode":"0000","how":"unreadable"}})",
-                     op.seq, preimage_name({*op.dev, *op.ino}), *op.dev, *op.ino));
+    line(fmt::format(
+        R"({{"seq":{},"preimage":"{}","dev":{},"ino":{},"size":0,"mode":"0000","how":"unreadable"}})", op.seq,
+        preimage_name({*op.dev, *op.ino}), *op.dev, *op.ino));
     return;
   }
   save_open_file(fd, op.seq);
@@ -225,15 +227,16 @@ void undo_store::save_open_file(int source_fd, std::uint64_t seq) {
   if (!saved_.insert(id).second) return;
   const std::string name = preimage_name(id);
   std::string how = "unreadable";
-  const int out = ::openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  const int out =
+      ::openat(dir_fd_, name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (out >= 0) {
     how = copy_contents(source_fd, out, static_cast<std::uint64_t>(st.st_size));
     ::close(out);
     if (how == "unreadable") ::unlinkat(dir_fd_, name.c_str(), 0);
   }
   if (how != "unreadable") bytes_saved_ += static_cast<std::uint64_t>(st.st_size);
-  line(fmt::format(R"({{"seq":{},"preimage":"{}","dev":{},"ino":{},"size":{},"mode":{},"how":"{}"}})", seq, name,
-                   id.dev, id.ino, st.st_size, mode_string(st.st_mode), how));
+  line(fmt::format(R"({{"seq":{},"preimage":"{}","dev":{},"ino":{},"size":{},"mode":{},"how":"{}"}})", seq,
+                   name, id.dev, id.ino, st.st_size, mode_string(st.st_mode), how));
 }
 
 // Reading the index back.
@@ -269,7 +272,9 @@ name_binding::object object_from(const std::string& text) {
 undo_index read_undo_index(const std::filesystem::path& dir) {
   const std::filesystem::path file = dir / undo_index_name;
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw undo_error(fmt::format("{}: cannot read the undo index (was the command recorded with --undo?)", file.string()));
+  if (!in)
+    throw undo_error(
+        fmt::format("{}: cannot read the undo index (was the command recorded with --undo?)", file.string()));
   undo_index ix;
   std::string text;
   std::size_t number = 0;

@@ -58,7 +58,8 @@ scenario_group& group_of(std::vector<scenario_group>& groups, const std::string&
 
 std::vector<scenario_group> by_scenario(const session_record& session) {
   std::vector<scenario_group> groups;
-  for (const run_result& r : session.results) group_of(groups, r.scenario, r.scenario_file).runs.push_back(&r);
+  for (const run_result& r : session.results)
+    group_of(groups, r.scenario, r.scenario_file).runs.push_back(&r);
   for (const skipped_run& r : session.skipped) {
     group_of(groups, r.scenario, r.scenario_file).skipped.push_back(&r);
   }
@@ -99,7 +100,8 @@ std::string testcase(const run_result& r) {
   if (r.passed) {
     std::string text;
     for (const std::string& w : r.warnings) text += "warning: " + w + "\n";
-    return out + fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(text, false));
+    return out +
+           fmt::format(">\n      <system-out>{}</system-out>\n    </testcase>\n", xml_escape(text, false));
   }
   const char* element = r.kind == failure_kind::harness_error ? "error" : "failure";
   const std::string message = std::string(to_string(r.kind)) + ": " + r.reason;
@@ -119,9 +121,9 @@ std::string properties(const session_record& session) {
 }
 
 std::string skipped_testcase(const skipped_run& r) {
-  return "    <testcase" + attr("name", r.checkpoint) + attr("classname", r.scenario) + attr("time", "0.000") +
-         ">\n      <skipped" + attr("message", "not run: the session stopped before this run started") +
-         "/>\n    </testcase>\n";
+  return "    <testcase" + attr("name", r.checkpoint) + attr("classname", r.scenario) +
+         attr("time", "0.000") + ">\n      <skipped" +
+         attr("message", "not run: the session stopped before this run started") + "/>\n    </testcase>\n";
 }
 
 std::string testsuite(const scenario_group& g, const session_record& session) {

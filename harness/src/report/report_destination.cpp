@@ -53,8 +53,8 @@ std::optional<report_destination> existing_file(report_destination d, std::strin
   d.path = fs::canonical(d.given, ec);
   const fs::path folder = d.path.parent_path();
   if (ec || ::access(folder.c_str(), W_OK) != 0) {
-    error = d.option + " " + d.given + ": the folder " + (ec ? d.given : folder.string()) +
-            " is not writable";
+    error =
+        d.option + " " + d.given + ": the folder " + (ec ? d.given : folder.string()) + " is not writable";
     return std::nullopt;
   }
   return d;
@@ -116,8 +116,8 @@ void add_input(session_inputs& inputs, const fs::path& path, const std::string& 
   if (!canonical) return;
   std::error_code ec;
   if (fs::is_directory(*canonical, ec)) {
-    inputs.folders.emplace_back(*canonical, "the " + (what_folder.empty() ? what : what_folder) + " " +
-                                                display_path(*canonical));
+    inputs.folders.emplace_back(
+        *canonical, "the " + (what_folder.empty() ? what : what_folder) + " " + display_path(*canonical));
   } else {
     inputs.files.emplace_back(*canonical, "the " + what + " " + display_path(*canonical));
   }
@@ -130,8 +130,8 @@ bool report_destination::same_as(const report_destination& other) const {
   return path == other.path;
 }
 
-std::optional<report_destination> report_destination_of(const std::string& option,
-                                                         const std::string& given, std::string& error) {
+std::optional<report_destination> report_destination_of(const std::string& option, const std::string& given,
+                                                        std::string& error) {
   report_destination d;
   d.option = option;
   d.given = given;

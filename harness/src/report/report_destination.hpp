@@ -50,8 +50,8 @@ struct report_destination {
 
 // Where `given`, the value of `option`, sends a report; nullopt with `error`
 // ("--json x: ...") when it cannot take one.
-std::optional<report_destination> report_destination_of(const std::string& option,
-                                                         const std::string& given, std::string& error);
+std::optional<report_destination> report_destination_of(const std::string& option, const std::string& given,
+                                                        std::string& error);
 
 // What a session reads, which no report may replace: (canonical path, what it is).
 struct session_inputs {

@@ -25,18 +25,20 @@ std::string duration_text(std::chrono::nanoseconds d) {
 }  // namespace
 
 std::string format_run(const run_report& r, bool colour) {
-  std::string text = fmt::format("{}  {}  {}{}  ({})\n",
-                                 r.passed ? painted(colour, "32", "PASS") : painted(colour, "31;1", "FAIL"),
-                                 r.scenario, r.checkpoint, r.call.empty() ? "" : "  " + r.call,
-                                 duration_text(r.duration));
+  std::string text = fmt::format(
+      "{}  {}  {}{}  ({})\n", r.passed ? painted(colour, "32", "PASS") : painted(colour, "31;1", "FAIL"),
+      r.scenario, r.checkpoint, r.call.empty() ? "" : "  " + r.call, duration_text(r.duration));
   for (const auto& w : r.warnings) text += indent("warning: " + w, "      ");
   if (!r.passed && !r.crash_state.empty()) {
     text += indent("crash state: " + r.crash_state + (r.lost.empty() ? " (nothing lost)" : ""), "      ");
     // The console shows the first few; the JSON report has them all.
     constexpr std::size_t shown = 12;
-    for (std::size_t i = 0; i < r.lost.size() && i < shown; ++i) text += indent("lost: " + r.lost[i], "        ");
+    for (std::size_t i = 0; i < r.lost.size() && i < shown; ++i)
+      text += indent("lost: " + r.lost[i], "        ");
     if (r.lost.size() > shown) {
-      text += indent("... " + std::to_string(r.lost.size() - shown) + " more lost operations in the JSON report", "        ");
+      text +=
+          indent("... " + std::to_string(r.lost.size() - shown) + " more lost operations in the JSON report",
+                 "        ");
     }
   }
   if (!r.passed) {

@@ -53,14 +53,14 @@ void register_assertion(std::string name, assertion_function fn) {
 namespace harness {
 
 std::vector<std::string> run_cpp_assertion(const std::string& name, const fs::path& workdir,
-                                           const std::string& scenario,
-                                           const std::string& checkpoint,
+                                           const std::string& scenario, const std::string& checkpoint,
                                            const std::vector<step_report>& steps) {
   const assertion_function fn = find(name);
   const std::string label = "C++ assertion `" + name + "`";
   if (!fn) {
-    return {label + " is not registered in this executable: register it with "
-                    "crashpoint::register_assertion in your own harness executable"};
+    return {label +
+            " is not registered in this executable: register it with "
+            "crashpoint::register_assertion in your own harness executable"};
   }
   context ctx(workdir, scenario, checkpoint, steps);
   try {

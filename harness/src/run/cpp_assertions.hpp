@@ -16,8 +16,7 @@ namespace crashpoint::harness {
 // Runs the assertion `name` against the given state; returns its failures
 // (an escaping exception is one). An unregistered name is a failure too.
 std::vector<std::string> run_cpp_assertion(const std::string& name, const fs::path& workdir,
-                                           const std::string& scenario,
-                                           const std::string& checkpoint,
+                                           const std::string& scenario, const std::string& checkpoint,
                                            const std::vector<step_report>& steps);
 
 }  // namespace crashpoint::harness

@@ -59,8 +59,7 @@ expected_crash predict_crash(const suite& s, const crash_step& crash, const std:
   if (crash.expect == expectation::error) {
     out.ends = crash.status ? std::vector<end_condition>{*crash.status} : std::vector<end_condition>{};
   }
-  const std::string& pattern =
-      crash.expect == expectation::error ? s.fail_message : s.crash_message;
+  const std::string& pattern = crash.expect == expectation::error ? s.fail_message : s.crash_message;
   for (const std::string& name : out.names) {
     out.messages.push_back(expand(pattern, {{"env_var", s.env_var}, {"checkpoint", name}}));
   }
@@ -107,9 +106,7 @@ bool ends_ok(const expected_crash& e, const exit_status& status) {
   return false;
 }
 
-crash_verdict fail(crash_outcome outcome, std::string detail) {
-  return {outcome, {}, std::move(detail)};
-}
+crash_verdict fail(crash_outcome outcome, std::string detail) { return {outcome, {}, std::move(detail)}; }
 
 }  // namespace
 
@@ -137,16 +134,15 @@ crash_verdict judge_crash(const expected_crash& expected, const command_result& 
                            (expected.messages.empty() ? "" : expected.messages.front()) + "`";
   if (fired.empty()) {
     if (st.k == exit_status::kind::exited && st.code == 0) {
-      return fail(crash_outcome::not_reached,
-                  "the command exited 0 without reaching the armed checkpoint (" + want +
-                      "): is the scenario stale, or the command wrong?");
+      return fail(crash_outcome::not_reached, "the command exited 0 without reaching the armed checkpoint (" +
+                                                  want + "): is the scenario stale, or the command wrong?");
     }
     return fail(crash_outcome::crashed_elsewhere,
                 want + ", but it ended with " + st.describe() + " and no such message");
   }
   if (!ends_ok(expected, st)) {
-    return fail(crash_outcome::wrong_end, "`" + fired + "` fired, " + want +
-                                              ", but it ended with " + st.describe());
+    return fail(crash_outcome::wrong_end,
+                "`" + fired + "` fired, " + want + ", but it ended with " + st.describe());
   }
   if (trace.written && !trace.fired_any_of(expected.names)) {
     return fail(crash_outcome::crashed_elsewhere,

@@ -60,5 +60,4 @@ trace_wants trace_wants_for(const expected_crash& expected);
 std::string describe(const end_condition& end);
 bool end_matches(const end_condition& end, const exit_status& status);
 
-
 }  // namespace crashpoint::harness

@@ -13,8 +13,7 @@ namespace crashpoint::harness {
 namespace {
 
 bool is_state_variable(const std::string& name) {
-  return name == "CRASHPOINT_WORKDIR" || name == "CRASHPOINT_CHECKPOINT" ||
-         name == "CRASHPOINT_STATE";
+  return name == "CRASHPOINT_WORKDIR" || name == "CRASHPOINT_CHECKPOINT" || name == "CRASHPOINT_STATE";
 }
 
 }  // namespace
@@ -33,8 +32,13 @@ std::string where_text(const source_location& w) {
 
 run_context::run_context(const run_spec& run, const temp_root& root, const run_options& opts,
                          run_result& result)
-    : run_(run), root_(root), s_(*run.target), sc_(*run.scen), stop_(opts.stop),
-      launcher_(*opts.launcher), result_(result),
+    : run_(run),
+      root_(root),
+      s_(*run.target),
+      sc_(*run.scen),
+      stop_(opts.stop),
+      launcher_(*opts.launcher),
+      result_(result),
       dirs_(root.make_run_dirs(run.index, run.id())) {
   timeout_ = opts.timeout.value_or(sc_.timeout.value_or(s_.timeout));
   values_ = {{"target", run.target_path.string()},

@@ -47,8 +47,7 @@ struct interrupted {};
 
 class run_context {
  public:
-  run_context(const run_spec& run, const temp_root& root, const run_options& opts,
-              run_result& result);
+  run_context(const run_spec& run, const temp_root& root, const run_options& opts, run_result& result);
 
   const run_dirs& dirs() const { return dirs_; }
   const temp_root& root() const { return root_; }
@@ -58,8 +57,8 @@ class run_context {
   // when given, turns the expanded argv into the command line that runs it
   // (under crashpoint-record, say); the step records what really ran.
   using argv_wrapper = std::function<std::vector<std::string>(const std::vector<std::string>&)>;
-  command_result run(const std::string& phase, const std::vector<std::string>& argv,
-                     const env_map& extra, const argv_wrapper& wrap = {});
+  command_result run(const std::string& phase, const std::vector<std::string>& argv, const env_map& extra,
+                     const argv_wrapper& wrap = {});
   // Records a step that ran in another run folder (a setup template's, which
   // this run's state was copied from), with its output, as if it ran here.
   void record(step_record step, std::string out, std::string err);
@@ -108,7 +107,7 @@ class run_context {
     fs::path file;
     std::string text;
   };
-  mutable std::vector<step_log> logs_;  // two per step, stdout then stderr
+  mutable std::vector<step_log> logs_;    // two per step, stdout then stderr
   mutable std::size_t logs_written_ = 0;  // logs_[0, logs_written_) are on disk
 };
 

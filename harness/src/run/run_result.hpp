@@ -29,10 +29,10 @@ enum class failure_kind {
   wrong_end,          // crashed at the checkpoint, but not with the expected status
   timed_out,
   recovery_failed,
-  not_idempotent,     // a second recovery pass changed the workdir
+  not_idempotent,  // a second recovery pass changed the workdir
   assertion_failed,
-  discovery_failed,   // the unarmed, traced crash command did not exit 0
-  harness_error,      // the harness itself could not do its job (disk full, ...)
+  discovery_failed,  // the unarmed, traced crash command did not exit 0
+  harness_error,     // the harness itself could not do its job (disk full, ...)
 };
 
 std::string_view to_string(failure_kind k);
@@ -67,8 +67,8 @@ struct run_result {
   std::vector<std::string> lost;
   std::vector<std::string> more_states;
   std::vector<step_record> steps;
-  std::string reproduce;             // shell commands that replay the run by hand
-  fs::path run_dir;                  // kept, or empty when removed
+  std::string reproduce;  // shell commands that replay the run by hand
+  fs::path run_dir;       // kept, or empty when removed
   std::chrono::nanoseconds duration{};
   std::vector<crash_point> trace;           // what the traced command reached: discovery runs only
   std::vector<crash_point> recovery_trace;  // what recovery reached, with run_options::trace_recovery

@@ -69,8 +69,8 @@ bool run_setup(run_context& ctx, const scenario& sc, run_result& r) {
     const command_result res = ctx.run("setup", sc.setup_steps[i].value, {});
     if (exited_zero(res)) continue;
     fail(r, failure_kind::setup_failed,
-         "setup step " + std::to_string(i + 1) + " `" + command_text(r.steps.back().argv) +
-             "` ended with " + res.status.describe() + ", expected exit 0");
+         "setup step " + std::to_string(i + 1) + " `" + command_text(r.steps.back().argv) + "` ended with " +
+             res.status.describe() + ", expected exit 0");
     r.details.push_back(output_tail(res));
     return false;
   }
@@ -90,8 +90,7 @@ failure_kind kind_of(crash_outcome o) {
 }
 
 // Records a crash verdict that is not `confirmed` as the run's failure.
-void fail_crash(run_result& r, const crash_verdict& v, const std::string& what,
-                const command_result& res) {
+void fail_crash(run_result& r, const crash_verdict& v, const std::string& what, const command_result& res) {
   fail(r, kind_of(v.outcome), what + " `" + command_text(r.steps.back().argv) + "`: " + v.detail);
   if (v.outcome != crash_outcome::not_started) r.details.push_back(output_tail(res));
 }
@@ -101,10 +100,9 @@ void fail_crash(run_result& r, const crash_verdict& v, const std::string& what,
 bool run_syscall_crash(run_context& ctx, const run_spec& run, run_result& r) {
   const crash_step& crash = run.scen->crash;
   const fs::path recorder = find_recorder();
-  const command_result res =
-      ctx.run("crash", crash.argv, {}, [&](const std::vector<std::string>& argv) {
-        return recorded_argv(recorder, ctx.dirs(), run.checkpoint, argv, crash.rebuilds());
-      });
+  const command_result res = ctx.run("crash", crash.argv, {}, [&](const std::vector<std::string>& argv) {
+    return recorded_argv(recorder, ctx.dirs(), run.checkpoint, argv, crash.rebuilds());
+  });
   std::vector<end_condition> ends;
   if (crash.status) ends.push_back(*crash.status);
   const syscall_verdict v = judge_syscall_crash(ctx.dirs(), run.checkpoint, ends, res);
@@ -139,7 +137,8 @@ bool rebuild_crash_state(run_context& ctx, const run_spec& run, const run_option
   }
   rebuild_settings settings;
   settings.max_states = opts.max_states;
-  settings.list_states = run.crash_state.empty() && opts.states_override.value_or(crash.states) == crash_states::all;
+  settings.list_states =
+      run.crash_state.empty() && opts.states_override.value_or(crash.states) == crash_states::all;
   try {
     crash_rebuild b = rebuild_after_crash(ctx.dirs(), crash, run.crash_state, settings);
     r.crash_state = b.state;
@@ -154,8 +153,9 @@ bool rebuild_crash_state(run_context& ctx, const run_spec& run, const run_option
     if (!b.corrupted.empty()) r.lost.push_back("corrupted: " + b.corrupted);
     r.more_states = std::move(b.other_states);
     if (settings.list_states && r.more_states.size() + 1 < b.total_states) {
-      r.warnings.push_back(std::to_string(r.more_states.size() + 1) + " of " + std::to_string(b.total_states) +
-                           " crash states built (--max-states " + std::to_string(opts.max_states) + ")");
+      r.warnings.push_back(std::to_string(r.more_states.size() + 1) + " of " +
+                           std::to_string(b.total_states) + " crash states built (--max-states " +
+                           std::to_string(opts.max_states) + ")");
     }
     return true;
   } catch (const std::exception& e) {
@@ -170,15 +170,17 @@ bool run_crash(run_context& ctx, const run_spec& run, const run_options& opts, r
     return run_syscall_crash(ctx, run, r) && (!crash.rebuilds() || rebuild_crash_state(ctx, run, opts, r));
   }
   const fs::path recorder = crash.rebuilds() ? find_recorder() : fs::path();
-  const command_result res = ctx.run(
-      "crash", crash.argv, ctx.arming_env(run.checkpoint, ctx.dirs().trace), [&](const std::vector<std::string>& argv) {
-        return crash.rebuilds() ? recorded_argv(recorder, ctx.dirs(), "", argv, true) : argv;
-      });
+  const command_result res =
+      ctx.run("crash", crash.argv, ctx.arming_env(run.checkpoint, ctx.dirs().trace),
+              [&](const std::vector<std::string>& argv) {
+                return crash.rebuilds() ? recorded_argv(recorder, ctx.dirs(), "", argv, true) : argv;
+              });
   // Only the verdict needs the trace, and of it only whether an armed name fired.
   const expected_crash expected = predict_crash(*run.target, crash, run.checkpoint);
   const crash_verdict v =
       judge_crash(expected, res, ctx.read_trace(ctx.dirs().trace, trace_wants_for(expected)));
-  if (v.outcome == crash_outcome::confirmed) return !crash.rebuilds() || rebuild_crash_state(ctx, run, opts, r);
+  if (v.outcome == crash_outcome::confirmed)
+    return !crash.rebuilds() || rebuild_crash_state(ctx, run, opts, r);
   fail_crash(r, v, "crash command", res);
   return false;
 }
@@ -212,8 +214,7 @@ bool run_recovery_crash(run_context& ctx, const run_spec& run, run_result& r) {
   return false;
 }
 
-bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const char* phase,
-                  bool traced) {
+bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const char* phase, bool traced) {
   env_map env = ctx.state_env();
   const fs::path trace = ctx.dirs().dir / "recovery-trace";
   if (traced) env.merge(ctx.arming_env("", trace));
@@ -227,8 +228,8 @@ bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const ch
     const std::string& first = problems.front();
     const std::size_t eol = std::min(first.find('\n'), first.size());
     fail(r, timed_out ? failure_kind::timed_out : failure_kind::recovery_failed,
-         std::string(phase == std::string("recover") ? "recovery" : "second recovery") +
-             " step " + std::to_string(i + 1) + " `" + command_text(r.steps.back().argv) + "` (" +
+         std::string(phase == std::string("recover") ? "recovery" : "second recovery") + " step " +
+             std::to_string(i + 1) + " `" + command_text(r.steps.back().argv) + "` (" +
              where_text(steps[i].where) + "): " + first.substr(0, eol));
     if (eol < first.size()) r.details.push_back(first.substr(eol + 1));
     for (std::size_t p = 1; p < problems.size(); ++p) r.details.push_back(problems[p]);
@@ -238,7 +239,8 @@ bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const ch
   if (!traced) return true;
   trace_summary reached = ctx.read_trace(trace);
   if (!reached.problem.empty()) {
-    fail(r, failure_kind::recovery_failed, "recovery passed, but its trace cannot be used: " + reached.problem);
+    fail(r, failure_kind::recovery_failed,
+         "recovery passed, but its trace cannot be used: " + reached.problem);
     return false;
   }
   r.recovery_trace = std::move(reached.points);
@@ -247,7 +249,8 @@ bool run_recovery(run_context& ctx, const run_spec& run, run_result& r, const ch
 
 // Fails the run when the workdir is not the folder the harness made any more
 // (run_context.hpp): the harness's own checks must not read another folder.
-bool workdir_intact(const run_context& ctx, run_result& r, failure_kind kind, const std::string& before_what) {
+bool workdir_intact(const run_context& ctx, run_result& r, failure_kind kind,
+                    const std::string& before_what) {
   const std::string problem = ctx.workdir_problem();
   if (problem.empty()) return true;
   fail(r, kind, "cannot " + before_what + ": " + problem);
@@ -256,14 +259,16 @@ bool workdir_intact(const run_context& ctx, run_result& r, failure_kind kind, co
 
 // `idempotent = true`: a second recovery pass must leave the workdir as it was.
 bool run_recovery_again(run_context& ctx, const run_spec& run, run_result& r) {
-  if (!workdir_intact(ctx, r, failure_kind::recovery_failed, "snapshot the workdir before the second recovery")) {
+  if (!workdir_intact(ctx, r, failure_kind::recovery_failed,
+                      "snapshot the workdir before the second recovery")) {
     return false;
   }
   std::vector<std::string> changes;
   try {
     const tree_snapshot before = snapshot_tree(ctx.dirs().work, ".", ctx.budget());
     if (!run_recovery(ctx, run, r, "recover-again", false)) return false;
-    if (!workdir_intact(ctx, r, failure_kind::recovery_failed, "compare the workdir after the second recovery")) {
+    if (!workdir_intact(ctx, r, failure_kind::recovery_failed,
+                        "compare the workdir after the second recovery")) {
       return false;
     }
     changes = tree_differences(before, snapshot_tree(ctx.dirs().work, ".", ctx.budget()));
@@ -274,8 +279,8 @@ bool run_recovery_again(run_context& ctx, const run_spec& run, run_result& r) {
   }
   if (changes.empty()) return true;
   fail(r, failure_kind::not_idempotent,
-       "running recovery a second time changed the workdir (" + std::to_string(changes.size()) +
-           " change" + (changes.size() == 1 ? "" : "s") + ")");
+       "running recovery a second time changed the workdir (" + std::to_string(changes.size()) + " change" +
+           (changes.size() == 1 ? "" : "s") + ")");
   for (std::size_t i = 0; i < changes.size() && i < 20; ++i) r.details.push_back(changes[i]);
   return false;
 }
@@ -297,8 +302,7 @@ std::vector<std::string> check_assertion(run_context& ctx, const assertion& a, c
   return {};
 }
 
-void run_assertions(run_context& ctx, const scenario& sc, const unchanged_snapshots& before,
-                    run_result& r) {
+void run_assertions(run_context& ctx, const scenario& sc, const unchanged_snapshots& before, run_result& r) {
   std::size_t failed = 0;
   for (const assertion& a : sc.asserts) {
     const auto problems = check_assertion(ctx, a, sc, before, r);
@@ -313,8 +317,7 @@ void run_assertions(run_context& ctx, const scenario& sc, const unchanged_snapsh
 }
 
 // What each `unchanged` path holds just before the crash run, kept in `out`.
-bool snapshot_unchanged(const run_context& ctx, const scenario& sc, unchanged_snapshots& out,
-                        run_result& r) {
+bool snapshot_unchanged(const run_context& ctx, const scenario& sc, unchanged_snapshots& out, run_result& r) {
   const auto unchanged = [](const assertion& a) {
     const auto* file = a.as<file_check>();
     return file && file->unchanged;
@@ -362,8 +365,8 @@ bool set_up(run_context& ctx, const temp_root& root, const run_spec& run, const 
   return true;
 }
 
-void run_phases(run_context& ctx, const temp_root& root, const run_spec& run,
-                const run_options& opts, run_result& r) {
+void run_phases(run_context& ctx, const temp_root& root, const run_spec& run, const run_options& opts,
+                run_result& r) {
   r.passed = true;
   if (!set_up(ctx, root, run, opts, r)) return;
   unchanged_snapshots before;
@@ -381,10 +384,10 @@ void run_discovery(run_context& ctx, const run_spec& run, const run_options& opt
   r.setup_state = save_setup(ctx, run, opts, r);
   const bool syscalls = opts.discover_syscalls || run.scen->syscalls;
   const fs::path recorder = syscalls ? find_recorder() : fs::path();
-  const command_result res = ctx.run(
-      "discover", run.scen->crash.argv, ctx.arming_env("", ctx.dirs().trace), [&](const std::vector<std::string>& argv) {
-        return syscalls ? recorded_argv(recorder, ctx.dirs(), "", argv) : argv;
-      });
+  const command_result res = ctx.run("discover", run.scen->crash.argv, ctx.arming_env("", ctx.dirs().trace),
+                                     [&](const std::vector<std::string>& argv) {
+                                       return syscalls ? recorded_argv(recorder, ctx.dirs(), "", argv) : argv;
+                                     });
   trace_summary reached = ctx.read_trace(ctx.dirs().trace);
   r.trace = std::move(reached.points);
   if (syscalls && exited_zero(res)) {
@@ -408,13 +411,11 @@ bool stopped(const run_options& opts) { return opts.stop != nullptr && opts.stop
 // Whether the run's folder stays for the user. Once false it stays false (the
 // stop flag is never cleared).
 bool kept(const run_result& r, const run_options& opts) {
-  return !stopped(opts) &&
-         (opts.keep == keep_policy::all || (opts.keep == keep_policy::failed && !r.passed));
+  return !stopped(opts) && (opts.keep == keep_policy::all || (opts.keep == keep_policy::failed && !r.passed));
 }
 
 template <typename Phases>
-run_result execute(const run_spec& run, const temp_root& root, const run_options& opts,
-                   Phases phases) {
+run_result execute(const run_spec& run, const temp_root& root, const run_options& opts, Phases phases) {
   const auto start = clock::now();
   run_result r;
   r.scenario = run.scen->name;
@@ -461,8 +462,7 @@ run_result execute_run(const run_spec& run, const temp_root& root, const run_opt
 }
 
 run_result execute_discovery(const run_spec& run, const temp_root& root, const run_options& opts) {
-  return execute(run, root, opts,
-                 [&](run_context& ctx, run_result& r) { run_discovery(ctx, run, opts, r); });
+  return execute(run, root, opts, [&](run_context& ctx, run_result& r) { run_discovery(ctx, run, opts, r); });
 }
 
 }  // namespace crashpoint::harness

@@ -73,8 +73,7 @@ void setup_templates::remove_all() {
   folders_.clear();
 }
 
-bool copy_template(const temp_root& root, const setup_template& t, const run_dirs& to,
-                   std::string& error) {
+bool copy_template(const temp_root& root, const setup_template& t, const run_dirs& to, std::string& error) {
   for (const auto folder : state_folders) {
     if (!root.copy_folder(t.dirs.*folder, to.*folder, error)) {
       error = "copying " + (t.dirs.*folder).string() + " into " + (to.*folder).string() + ": " + error;

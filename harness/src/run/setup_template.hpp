@@ -103,7 +103,6 @@ class setup_templates {
 
 // Copies the state of `t` into the fresh folders `to`. False with `error` set
 // when a copy fails.
-bool copy_template(const temp_root& root, const setup_template& t, const run_dirs& to,
-                   std::string& error);
+bool copy_template(const temp_root& root, const setup_template& t, const run_dirs& to, std::string& error);
 
 }  // namespace crashpoint::harness

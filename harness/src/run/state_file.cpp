@@ -29,8 +29,7 @@ nlohmann::json to_json(const step_record& step) {
           {"stderr", step.stderr_path.string()}};
 }
 
-std::string state_json(const run_spec& run, const run_dirs& dirs,
-                       const std::vector<step_record>& steps) {
+std::string state_json(const run_spec& run, const run_dirs& dirs, const std::vector<step_record>& steps) {
   nlohmann::json doc{{"scenario", run.scen->name},
                      {"checkpoint", run.checkpoint},
                      {"workdir", dirs.work.string()},
@@ -38,7 +37,8 @@ std::string state_json(const run_spec& run, const run_dirs& dirs,
   for (const step_record& s : steps) doc["steps"].push_back(to_json(s));
   // A crash step that ran under crashpoint-record left its log of file-system
   // calls beside the workdir (docs/recorder.md, "The log").
-  if (std::error_code ec; fs::is_regular_file(recorder_log(dirs), ec)) doc["io_log"] = recorder_log(dirs).string();
+  if (std::error_code ec; fs::is_regular_file(recorder_log(dirs), ec))
+    doc["io_log"] = recorder_log(dirs).string();
   return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -35,7 +35,6 @@ nlohmann::json to_json(const exit_status& status);
 nlohmann::json to_json(const step_record& step);
 
 // The state file's text.
-std::string state_json(const run_spec& run, const run_dirs& dirs,
-                       const std::vector<step_record>& steps);
+std::string state_json(const run_spec& run, const run_dirs& dirs, const std::vector<step_record>& steps);
 
 }  // namespace crashpoint::harness

@@ -52,12 +52,14 @@ std::string ends_text(const std::vector<end_condition>& ends) {
 crash_verdict judge_kill(const recorder::point_report& p, const command_result& result) {
   if (!p.kill_delivered) {
     return failed(crash_outcome::crashed_elsewhere,
-                  "the call was reached but the process making it did not die of the recorder's SIGKILL (it ended with " +
+                  "the call was reached but the process making it did not die of the recorder's SIGKILL (it "
+                  "ended with " +
                       result.status.describe() + ")");
   }
   if (!p.all_reaped) {
-    return failed(crash_outcome::crashed_elsewhere,
-                  "killed at the call, but a process the command started was still running when the recorder ended");
+    return failed(
+        crash_outcome::crashed_elsewhere,
+        "killed at the call, but a process the command started was still running when the recorder ended");
   }
   return {crash_outcome::confirmed, p.spec, ""};
 }
@@ -65,9 +67,10 @@ crash_verdict judge_kill(const recorder::point_report& p, const command_result& 
 crash_verdict judge_fail(const recorder::point_report& p, const std::vector<end_condition>& ends,
                          const command_result& result) {
   if (ended_as(ends, result.status)) return {crash_outcome::confirmed, p.spec, ""};
-  return failed(crash_outcome::wrong_end, "the call failed as armed, but the command then ended with " +
-                                              result.status.describe() + ", expected " + ends_text(ends) +
-                                              (result.status.code == 0 ? ": it reported success after a failed call" : ""));
+  return failed(crash_outcome::wrong_end,
+                "the call failed as armed, but the command then ended with " + result.status.describe() +
+                    ", expected " + ends_text(ends) +
+                    (result.status.code == 0 ? ": it reported success after a failed call" : ""));
 }
 
 }  // namespace
@@ -76,7 +79,8 @@ fs::path find_recorder() {
   std::vector<fs::path> tried;
   if (const char* env = std::getenv("CRASHPOINT_RECORD"); env != nullptr && *env != '\0') {
     if (executable(env)) return env;
-    throw recorder_missing(std::string("CRASHPOINT_RECORD names ") + env + ", which is not an executable file");
+    throw recorder_missing(std::string("CRASHPOINT_RECORD names ") + env +
+                           ", which is not an executable file");
   }
   tried.push_back(beside_this_executable());
 #ifdef CRASHPOINT_RECORD_INSTALLED
@@ -94,8 +98,9 @@ fs::path find_recorder() {
                          " (set CRASHPOINT_RECORD to its path)");
 }
 
-std::vector<std::string> recorded_argv(const fs::path& recorder, const run_dirs& dirs, const std::string& point,
-                                       const std::vector<std::string>& argv, bool history) {
+std::vector<std::string> recorded_argv(const fs::path& recorder, const run_dirs& dirs,
+                                       const std::string& point, const std::vector<std::string>& argv,
+                                       bool history) {
   recorder::record_options o;
   o.command = argv;
   o.root = dirs.work;

@@ -43,8 +43,9 @@ fs::path find_recorder();
 // ("" for none: discovery, or an embedded checkpoint), modelling only the
 // workdir. `history`: also keep the payloads and pre-images that rebuilding
 // a crash state needs (crash_rebuild.hpp).
-std::vector<std::string> recorded_argv(const fs::path& recorder, const run_dirs& dirs, const std::string& point,
-                                       const std::vector<std::string>& argv, bool history = false);
+std::vector<std::string> recorded_argv(const fs::path& recorder, const run_dirs& dirs,
+                                       const std::string& point, const std::vector<std::string>& argv,
+                                       bool history = false);
 
 struct syscall_verdict {
   crash_verdict verdict;

@@ -89,8 +89,7 @@ trace_summary summarize_trace(std::string_view text, const trace_wants& wants) {
   return std::move(c).finish();
 }
 
-trace_summary read_trace(const temp_root& root, const std::filesystem::path& file,
-                         const trace_wants& wants) {
+trace_summary read_trace(const temp_root& root, const std::filesystem::path& file, const trace_wants& wants) {
   trace_summary out;
   const dirfd::unique_fd fd = root.open_for_reading(file);
   if (!fd) {

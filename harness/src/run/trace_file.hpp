@@ -56,10 +56,10 @@ struct trace_wants {
 };
 
 struct trace_summary {
-  bool written = false;                // the file held at least one byte
-  std::vector<crash_point> points;     // distinct, in the order first reached
-  std::set<std::string> fired;         // distinct names whose line shows them firing
-  std::string problem;                 // why the trace cannot be used; empty when it can
+  bool written = false;             // the file held at least one byte
+  std::vector<crash_point> points;  // distinct, in the order first reached
+  std::set<std::string> fired;      // distinct names whose line shows them firing
+  std::string problem;              // why the trace cannot be used; empty when it can
 
   bool fired_any_of(const std::vector<std::string>& names) const;
 };
@@ -79,7 +79,7 @@ class trace_collector {
   trace_wants wants_;
   trace_summary out_;
   std::set<std::pair<std::string, std::uint64_t>> seen_;
-  std::string partial_;  // the last line's start, while it has no newline
+  std::string partial_;    // the last line's start, while it has no newline
   bool overlong_ = false;  // skipping the rest of a line longer than max_line
 };
 

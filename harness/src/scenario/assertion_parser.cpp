@@ -10,11 +10,11 @@
 namespace crashpoint::harness::loader {
 namespace {
 
-constexpr std::array<std::string_view, 8> command_keys{
-    "command",       "exit_code",       "stdout_contains", "stdout_matches",
-    "stdout_equals", "stderr_contains", "stderr_matches",  "stderr_equals"};
-constexpr std::array<std::string_view, 9> file_keys{
-    "file", "exists", "equals", "contains", "matches", "equals_file", "json", "value", "unchanged"};
+constexpr std::array<std::string_view, 8> command_keys{"command",        "exit_code",     "stdout_contains",
+                                                       "stdout_matches", "stdout_equals", "stderr_contains",
+                                                       "stderr_matches", "stderr_equals"};
+constexpr std::array<std::string_view, 9> file_keys{"file",        "exists", "equals", "contains", "matches",
+                                                    "equals_file", "json",   "value",  "unchanged"};
 constexpr std::array<std::string_view, 2> glob_keys{"glob", "count"};
 constexpr std::array<std::string_view, 1> cpp_keys{"cpp"};
 // The keys of each assertion kind; the first names the kind.
@@ -58,8 +58,7 @@ void check_file_combinations(const table_reader& r, const file_check& check) {
     r.sink().error(*r.find("json"), "`json` needs `value`: the value expected at that pointer");
   }
   if (r.has("value") && !r.has("json")) {
-    r.sink().error(*r.find("value"),
-                   "`value` needs `json`: the JSON Pointer of the value to compare");
+    r.sink().error(*r.find("value"), "`value` needs `json`: the JSON Pointer of the value to compare");
   }
   if (check.exists == false) {
     for (std::string_view key : file_checks) {
@@ -68,11 +67,10 @@ void check_file_combinations(const table_reader& r, const file_check& check) {
       }
     }
   }
-  bool has_check = std::any_of(file_checks.begin(), file_checks.end(),
-                               [&](std::string_view key) { return r.has(key); });
+  bool has_check =
+      std::any_of(file_checks.begin(), file_checks.end(), [&](std::string_view key) { return r.has(key); });
   const toml::node* unchanged = r.find("unchanged");
-  bool unchanged_reported =
-      unchanged && !unchanged->is_boolean();  // a type error, already reported
+  bool unchanged_reported = unchanged && !unchanged->is_boolean();  // a type error, already reported
   if (!has_check && !check.unchanged && !unchanged_reported) {
     r.sink().error(r.where(),
                    "a `file` assertion needs a check: `exists`, `equals`, `contains`, "
@@ -117,9 +115,9 @@ void reject_foreign_keys(const table_reader& r, key_list kind) {
     if (owner == assertion_kinds.end()) {
       r.report_unknown_key(*key, kind);
     } else if (owner->front() != key->str()) {  // a second kind key is reported by find_kind
-      r.sink().error(r.sink().at(key->source()),
-                     ticked(key->str()) + " does not apply to a " + ticked(kind.front()) +
-                         " assertion (it goes with " + ticked(owner->front()) + ")");
+      r.sink().error(r.sink().at(key->source()), ticked(key->str()) + " does not apply to a " +
+                                                     ticked(kind.front()) + " assertion (it goes with " +
+                                                     ticked(owner->front()) + ")");
     }
   }
 }
@@ -130,16 +128,15 @@ std::optional<key_list> find_kind(const table_reader& r) {
   for (key_list k : assertion_kinds) {
     if (!r.has(k.front())) continue;
     if (kind) {
-      r.sink().error(r.key_where(k.front()),
-                     ticked(k.front()) + " cannot be combined with " + ticked(kind->front()) +
-                         " in one [[assert]] entry: each entry checks one thing");
+      r.sink().error(r.key_where(k.front()), ticked(k.front()) + " cannot be combined with " +
+                                                 ticked(kind->front()) +
+                                                 " in one [[assert]] entry: each entry checks one thing");
       continue;
     }
     kind = k;
   }
   if (!kind) {
-    r.sink().error(r.where(),
-                   "an [[assert]] entry needs exactly one of `command`, `file`, `glob` or `cpp`");
+    r.sink().error(r.where(), "an [[assert]] entry needs exactly one of `command`, `file`, `glob` or `cpp`");
   }
   return kind;
 }

@@ -26,8 +26,7 @@ std::string expand(std::string_view text, const placeholder_values& values) {
   return out;
 }
 
-std::vector<std::string> expand(const std::vector<std::string>& argv,
-                                const placeholder_values& values) {
+std::vector<std::string> expand(const std::vector<std::string>& argv, const placeholder_values& values) {
   std::vector<std::string> out;
   out.reserve(argv.size());
   for (const std::string& arg : argv) out.push_back(expand(arg, values));

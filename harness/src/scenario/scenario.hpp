@@ -61,8 +61,8 @@ using env_map = std::map<std::string, std::string>;
 
 // The [target] and [defaults] tables of crashpoint.toml.
 struct suite {
-  fs::path file;  // absolute path of crashpoint.toml
-  fs::path dir;   // its folder: the base for relative paths
+  fs::path file;        // absolute path of crashpoint.toml
+  fs::path dir;         // its folder: the base for relative paths
   std::string command;  // as written; resolve_target() turns it into a path
   source_location command_where;
   std::string env_var = "CRASHPOINT";
@@ -92,7 +92,7 @@ struct file_check {
   // JSON Pointer (RFC 6901) to the expected value, parsed from the TOML value.
   std::optional<std::string> json_pointer;
   std::optional<std::string> json_value;  // the expected value as JSON text
-  bool unchanged = false;  // identical to what it was just before the crash run
+  bool unchanged = false;                 // identical to what it was just before the crash run
   source_location where;
 };
 
@@ -149,7 +149,7 @@ struct crash_step {
 };
 
 struct scenario {
-  fs::path file;  // absolute
+  fs::path file;     // absolute
   std::string name;  // path relative to the suite folder, without ".toml"
   std::string description;
   // One run per entry; an entry is the exact value of the arming variable.

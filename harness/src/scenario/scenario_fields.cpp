@@ -35,21 +35,20 @@ std::optional<end_condition> end_condition_from_int(const toml::node& node, std:
   if (code >= 1 && code <= 255) {
     return end_condition{end_condition::kind::exit_code, static_cast<int>(code)};
   }
-  std::string message = "`" + std::string(key) + "`: expected " + std::string(end_condition_what) +
-                        ", got " + std::to_string(code);
+  std::string message = "`" + std::string(key) + "`: expected " + std::string(end_condition_what) + ", got " +
+                        std::to_string(code);
   if (code == 0) message += " (a crash never ends with exit code 0)";
   sink.error(node, std::move(message));
   return std::nullopt;
 }
 
 std::optional<end_condition> end_condition_from_string(const toml::node& node, std::string_view key,
-                                                       const std::string& text,
-                                                       diagnostics_sink& sink) {
+                                                       const std::string& text, diagnostics_sink& sink) {
   if (text == "any") return end_condition{end_condition::kind::any, 0};
   const signal_info* sig = signal_named(text);
   if (sig && sig->ends) return end_condition{end_condition::kind::signal, sig->number};
-  std::string message = "`" + std::string(key) + "`: expected " + std::string(end_condition_what) +
-                        ", got " + in_quotes(text);
+  std::string message =
+      "`" + std::string(key) + "`: expected " + std::string(end_condition_what) + ", got " + in_quotes(text);
   message += sig ? " (" + text + " does not end a process)" : signal_suggestion(text);
   sink.error(node, std::move(message));
   return std::nullopt;
@@ -59,8 +58,7 @@ std::optional<end_condition> end_condition_from_string(const toml::node& node, s
 // and env values. A pattern holding one would match its braces literally,
 // which is never what was meant; `\{checkpoint}` is the way to mean it.
 std::string placeholder_in(std::string_view pattern) {
-  for (std::string_view name :
-       {"{target}", "{workdir}", "{checkpoint}", "{scenario_dir}", "{env_var}"}) {
+  for (std::string_view name : {"{target}", "{workdir}", "{checkpoint}", "{scenario_dir}", "{env_var}"}) {
     for (auto at = pattern.find(name); at != std::string_view::npos; at = pattern.find(name, at + 1)) {
       if (at == 0 || pattern[at - 1] != '\\') return std::string(name);
     }
@@ -154,9 +152,9 @@ std::optional<std::chrono::milliseconds> read_timeout(const table_reader& r, std
     return std::nullopt;
   }
   if (*d < min_timeout || *d > max_timeout) {
-    report_expected(r.sink(), *node, key,
-                    "a duration between " + format_duration(min_timeout) + " and " +
-                        format_duration(max_timeout));
+    report_expected(
+        r.sink(), *node, key,
+        "a duration between " + format_duration(min_timeout) + " and " + format_duration(max_timeout));
     return std::nullopt;
   }
   return d;
@@ -181,8 +179,8 @@ std::optional<std::string> read_regex(const table_reader& r, std::string_view ke
   const toml::node& node = *r.find(key);
   const std::string name = "`" + std::string(key) + "`: ";
   if (pattern->size() > max_pattern_bytes) {
-    r.sink().error(node, name + "a regular expression of at most " +
-                             std::to_string(max_pattern_bytes) + " bytes is expected");
+    r.sink().error(node, name + "a regular expression of at most " + std::to_string(max_pattern_bytes) +
+                             " bytes is expected");
     return std::nullopt;
   }
   std::string error;
@@ -221,9 +219,9 @@ std::optional<std::string> read_existing_path(const table_reader& r, std::string
   if (found) return path;
   std::string kind = want_folder ? "folder" : "file";
   std::string message = "`" + std::string(key) + "`: ";
-  message += fs::exists(status) ? full.string() + " is not a " + kind
-                                : "no " + kind + " at " + full.string() +
-                                      " (paths are relative to the scenario file)";
+  message += fs::exists(status)
+                 ? full.string() + " is not a " + kind
+                 : "no " + kind + " at " + full.string() + " (paths are relative to the scenario file)";
   r.sink().error(*r.find(key), std::move(message));
   return std::nullopt;
 }

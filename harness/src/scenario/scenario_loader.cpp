@@ -78,8 +78,7 @@ bool is_scenario_name(const fs::path& p) {
 }
 
 // Hidden folders (.git, editor state) are skipped; symlinked folders are not followed.
-void search_folder(const fs::path& folder, std::vector<found_file>& out,
-                   std::vector<diagnostic>& errors) {
+void search_folder(const fs::path& folder, std::vector<found_file>& out, std::vector<diagnostic>& errors) {
   std::error_code ec;
   fs::recursive_directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -120,10 +119,9 @@ void deduplicate(std::vector<found_file>& files) {
   std::sort(files.begin(), files.end(), [](const found_file& a, const found_file& b) {
     return std::tie(a.file, b.given) < std::tie(b.file, a.given);  // given first
   });
-  files.erase(
-      std::unique(files.begin(), files.end(),
-                  [](const found_file& a, const found_file& b) { return a.file == b.file; }),
-      files.end());
+  files.erase(std::unique(files.begin(), files.end(),
+                          [](const found_file& a, const found_file& b) { return a.file == b.file; }),
+              files.end());
 }
 
 // Each file once, whatever the paths that reach it (a folder and a link to it,
@@ -185,8 +183,8 @@ void drop_data_files(std::vector<found_file>& files, std::map<fs::path, parsed_f
     if (p.table) add_data_paths(*p.table, file, data);
   }
   std::erase_if(files, [&](const found_file& f) {
-    return !f.given && std::any_of(data.begin(), data.end(),
-                                   [&](const fs::path& d) { return is_inside(f.file, d); });
+    return !f.given &&
+           std::any_of(data.begin(), data.end(), [&](const fs::path& d) { return is_inside(f.file, d); });
   });
 }
 
@@ -302,11 +300,10 @@ void sort_output(load_result& result) {
     std::sort(s.scenarios.begin(), s.scenarios.end(),
               [](const scenario& a, const scenario& b) { return a.name < b.name; });
   }
-  std::stable_sort(result.errors.begin(), result.errors.end(),
-                   [](const diagnostic& a, const diagnostic& b) {
-                     return std::tie(a.where.file, a.where.line, a.where.column) <
-                            std::tie(b.where.file, b.where.line, b.where.column);
-                   });
+  std::stable_sort(result.errors.begin(), result.errors.end(), [](const diagnostic& a, const diagnostic& b) {
+    return std::tie(a.where.file, a.where.line, a.where.column) <
+           std::tie(b.where.file, b.where.line, b.where.column);
+  });
 }
 
 }  // namespace

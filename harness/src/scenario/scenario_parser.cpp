@@ -14,12 +14,12 @@
 namespace crashpoint::harness::loader {
 namespace {
 
-constexpr std::array<std::string_view, 10> scenario_keys{
-    "description", "checkpoints", "timeout",  "env",   "setup",
-    "crash",       "recover",     "assert",   "idempotent", "syscalls"};
+constexpr std::array<std::string_view, 10> scenario_keys{"description", "checkpoints", "timeout", "env",
+                                                         "setup",       "crash",       "recover", "assert",
+                                                         "idempotent",  "syscalls"};
 constexpr std::array<std::string_view, 3> setup_keys{"fixture", "steps", "template"};
-constexpr std::array<std::string_view, 7> crash_keys{"command", "expect",      "status", "model",
-                                                   "crash_states", "corrupt", "seed"};
+constexpr std::array<std::string_view, 7> crash_keys{"command",      "expect",  "status", "model",
+                                                     "crash_states", "corrupt", "seed"};
 constexpr std::string_view argv_what = "a non-empty array of strings like [\"{target}\", \"arg\"]";
 
 std::string indexed(std::string_view key, std::size_t i) {
@@ -38,7 +38,8 @@ bool syscall_point_valid(const std::string& entry, source_location where, const 
   where.column += static_cast<std::uint32_t>(p.error.column);  // the entry starts after the quote
   sink.error(where, "`" + key + "`: " + p.error.message);
 #else
-  sink.error(where, "`" + key + "`: syscall crash points need crashpoint-record, which runs on Linux x86-64 only");
+  sink.error(where,
+             "`" + key + "`: syscall crash points need crashpoint-record, which runs on Linux x86-64 only");
 #endif
   return false;
 }
@@ -72,15 +73,13 @@ void read_checkpoints(const table_reader& top, scenario& out) {
   }
   const auto* array = node->as_array();
   if (!array || array->empty()) {
-    report_expected(top.sink(), *node, "checkpoints",
-                    "a non-empty array of strings, or \"auto\"");
+    report_expected(top.sink(), *node, "checkpoints", "a non-empty array of strings, or \"auto\"");
     return;
   }
   out.checkpoints.reserve(array->size());
   std::unordered_map<std::string_view, source_location> seen;
   seen.reserve(array->size());
-  for (std::size_t i = 0; i < array->size(); ++i)
-    add_checkpoint(*array->get(i), i, top.sink(), seen, out);
+  for (std::size_t i = 0; i < array->size(); ++i) add_checkpoint(*array->get(i), i, top.sink(), seen, out);
 }
 
 // `syscalls = true`: discovery (checkpoints = "auto") runs the crash command
@@ -90,8 +89,9 @@ void read_syscalls(const table_reader& top, scenario& out) {
   out.syscalls = top.boolean("syscalls").value_or(false);
   if (!out.syscalls || out.auto_checkpoints) return;
   if (const toml::node* node = top.find("syscalls")) {
-    top.sink().error(*node, "`syscalls = true` needs `checkpoints = \"auto\"`: list syscall crash points "
-                            "as `sys:CALL@HIT` entries instead");
+    top.sink().error(*node,
+                     "`syscalls = true` needs `checkpoints = \"auto\"`: list syscall crash points "
+                     "as `sys:CALL@HIT` entries instead");
   }
 }
 
@@ -100,8 +100,7 @@ void read_steps(const table_reader& r, scenario& out) {
   if (!node) return;
   const auto* steps = node->as_array();
   if (!steps) {
-    report_expected(r.sink(), *node, "steps",
-                    "an array of commands like [[\"{target}\", \"init\"]]");
+    report_expected(r.sink(), *node, "steps", "an array of commands like [[\"{target}\", \"init\"]]");
     return;
   }
   for (std::size_t i = 0; i < steps->size(); ++i) {
@@ -114,8 +113,7 @@ void read_steps(const table_reader& r, scenario& out) {
 
 void parse_setup(const table_reader& r, scenario& out) {
   r.reject_unknown_keys(setup_keys);
-  if (auto fixture =
-          read_existing_path(r, "fixture", out.file.parent_path(), /*want_folder=*/true)) {
+  if (auto fixture = read_existing_path(r, "fixture", out.file.parent_path(), /*want_folder=*/true)) {
     const toml::node& node = *r.find("fixture");
     if (auto problem = fixture_folder_problem(out.file.parent_path() / *fixture)) {
       r.sink().error(node, "`fixture`: " + *problem);
@@ -153,7 +151,8 @@ void read_choice(const table_reader& r, std::string_view key, const std::array<s
     }
   }
   std::string expected;
-  for (std::size_t i = 0; i < N; ++i) expected += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + in_quotes(names[i]);
+  for (std::size_t i = 0; i < N; ++i)
+    expected += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + in_quotes(names[i]);
   report_expected(r.sink(), *node, key, expected);
 }
 
@@ -166,10 +165,12 @@ void read_crash_model(const table_reader& r, crash_step& out) {
   read_choice(r, "corrupt", std::array<std::string_view, 4>{"none", "torn", "zero", "garbage"},
               std::array{write_damage::none, write_damage::torn, write_damage::zero, write_damage::garbage},
               out.corrupt);
-  if (auto seed = r.integer("seed", 0, INT64_MAX, "a non-negative integer")) out.seed = static_cast<std::uint64_t>(*seed);
+  if (auto seed = r.integer("seed", 0, INT64_MAX, "a non-negative integer"))
+    out.seed = static_cast<std::uint64_t>(*seed);
   if (out.states == crash_states::all && out.model != crash_model::power_loss) {
-    r.sink().error(*r.find("crash_states"),
-                   "`crash_states = \"all\"` needs `model = \"power-loss\"`: a process crash leaves one state");
+    r.sink().error(
+        *r.find("crash_states"),
+        "`crash_states = \"all\"` needs `model = \"power-loss\"`: a process crash leaves one state");
   }
 }
 
@@ -185,8 +186,7 @@ void parse_crash(const table_reader& r, crash_step& out) {
   out.status = read_end_condition(r, "status");
   read_crash_model(r, out);
   // A fail point returns an error: the process exits, no signal ends it.
-  if (out.expect == expectation::error && out.status &&
-      out.status->k == end_condition::kind::signal) {
+  if (out.expect == expectation::error && out.status && out.status->k == end_condition::kind::signal) {
     r.sink().error(*r.find("status"),
                    "`status`: expect = \"error\" means the command exits with an error, "
                    "so a signal cannot be its expected end: use an exit code or \"any\"");
@@ -219,8 +219,7 @@ void read_recover_and_assert(const table_reader& top, scenario& out) {
 
 }  // namespace
 
-void parse_scenario(const toml::table& root, const suite& owner, diagnostics_sink& sink,
-                    scenario& out) {
+void parse_scenario(const toml::table& root, const suite& owner, diagnostics_sink& sink, scenario& out) {
   table_reader top(root, "at the top level", sink);
   top.reject_unknown_keys(scenario_keys);
   if (auto description = top.string("description")) out.description = *description;

@@ -19,8 +19,7 @@ void parse_suite(const toml::table& root, diagnostics_sink& sink, suite& out);
 // A scenario file, read against the suite it belongs to (for the arming
 // variable's name, which its env tables may not set). out.file must be set:
 // fixture and golden-file paths are relative to its folder.
-void parse_scenario(const toml::table& root, const suite& owner, diagnostics_sink& sink,
-                    scenario& out);
+void parse_scenario(const toml::table& root, const suite& owner, diagnostics_sink& sink, scenario& out);
 
 // A [[recover]] entry (a command and what it must print and return).
 std::optional<command_check> parse_recover_step(const table_reader& r);

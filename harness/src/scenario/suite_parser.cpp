@@ -10,8 +10,8 @@ namespace crashpoint::harness::loader {
 namespace {
 
 constexpr std::array<std::string_view, 2> suite_keys{"target", "defaults"};
-constexpr std::array<std::string_view, 5> target_keys{"command", "env_var", "crash_message",
-                                                      "fail_message", "crash_status"};
+constexpr std::array<std::string_view, 5> target_keys{"command", "env_var", "crash_message", "fail_message",
+                                                      "crash_status"};
 constexpr std::array<std::string_view, 2> defaults_keys{"timeout", "env"};
 constexpr std::array<std::string_view, 3> state_vars{"CRASHPOINT_WORKDIR", "CRASHPOINT_CHECKPOINT",
                                                      "CRASHPOINT_STATE"};

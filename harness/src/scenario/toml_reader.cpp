@@ -22,26 +22,16 @@ void diagnostics_sink::error(source_location where, std::string message) {
 
 std::string_view type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::table:
-      return "table";
-    case toml::node_type::array:
-      return "array";
-    case toml::node_type::string:
-      return "string";
-    case toml::node_type::integer:
-      return "integer";
-    case toml::node_type::floating_point:
-      return "float";
-    case toml::node_type::boolean:
-      return "boolean";
-    case toml::node_type::date:
-      return "date";
-    case toml::node_type::time:
-      return "time";
-    case toml::node_type::date_time:
-      return "date-time";
-    case toml::node_type::none:
-      break;
+    case toml::node_type::table: return "table";
+    case toml::node_type::array: return "array";
+    case toml::node_type::string: return "string";
+    case toml::node_type::integer: return "integer";
+    case toml::node_type::floating_point: return "float";
+    case toml::node_type::boolean: return "boolean";
+    case toml::node_type::date: return "date";
+    case toml::node_type::time: return "time";
+    case toml::node_type::date_time: return "date-time";
+    case toml::node_type::none: break;
   }
   return "nothing";
 }
@@ -59,28 +49,16 @@ std::string_view shorten(std::string_view text, std::size_t limit) {
 
 void append_escaped(std::string& out, char c) {
   switch (c) {
-    case '"':
-      out += "\\\"";
-      return;
-    case '\\':
-      out += "\\\\";
-      return;
-    case '\n':
-      out += "\\n";
-      return;
-    case '\t':
-      out += "\\t";
-      return;
-    case '\r':
-      out += "\\r";
-      return;
-    default:
-      break;
+    case '"': out += "\\\""; return;
+    case '\\': out += "\\\\"; return;
+    case '\n': out += "\\n"; return;
+    case '\t': out += "\\t"; return;
+    case '\r': out += "\\r"; return;
+    default: break;
   }
   if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
     std::array<char, 8> buf{};
-    std::snprintf(buf.data(), buf.size(), "\\x%02X",
-                  static_cast<unsigned>(static_cast<unsigned char>(c)));
+    std::snprintf(buf.data(), buf.size(), "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
     out += buf.data();
   } else {
     out += c;
@@ -144,12 +122,11 @@ std::optional<toml::table> parse_toml(std::string_view text, diagnostics_sink& s
 
 void report_expected(diagnostics_sink& sink, const toml::node& node, std::string_view name,
                      std::string_view what) {
-  sink.error(node, "`" + std::string(name) + "`: expected " + std::string(what) + ", got " +
-                       describe(node));
+  sink.error(node, "`" + std::string(name) + "`: expected " + std::string(what) + ", got " + describe(node));
 }
 
-std::optional<std::string> read_string(const toml::node& node, std::string_view name,
-                                       diagnostics_sink& sink, bool allow_empty) {
+std::optional<std::string> read_string(const toml::node& node, std::string_view name, diagnostics_sink& sink,
+                                       bool allow_empty) {
   const auto* s = node.as_string();
   if (!s || (!allow_empty && s->get().empty())) {
     report_expected(sink, node, name, allow_empty ? "a string" : "a non-empty string");
@@ -217,8 +194,7 @@ void table_reader::report_unknown_key(const toml::key& key, key_list allowed) co
 }
 
 void table_reader::report_missing(std::string_view key, std::string_view what) const {
-  sink_->error(where(), "missing `" + std::string(key) + "` " + context_ + ": expected " +
-                            std::string(what));
+  sink_->error(where(), "missing `" + std::string(key) + "` " + context_ + ": expected " + std::string(what));
 }
 
 std::optional<std::string> table_reader::string(std::string_view key, bool allow_empty) const {
@@ -235,8 +211,8 @@ std::optional<bool> table_reader::boolean(std::string_view key) const {
   return std::nullopt;
 }
 
-std::optional<std::int64_t> table_reader::integer(std::string_view key, std::int64_t min,
-                                                  std::int64_t max, std::string_view what) const {
+std::optional<std::int64_t> table_reader::integer(std::string_view key, std::int64_t min, std::int64_t max,
+                                                  std::string_view what) const {
   const toml::node* node = find(key);
   if (!node) return std::nullopt;
   const auto* i = node->as_integer();

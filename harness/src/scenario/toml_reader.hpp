@@ -31,8 +31,7 @@ using key_list = std::span<const std::string_view>;
 // Collects the diagnostics of one file into a shared list.
 class diagnostics_sink {
  public:
-  diagnostics_sink(fs::path file, std::vector<diagnostic>& out)
-      : file_(std::move(file)), out_(&out) {}
+  diagnostics_sink(fs::path file, std::vector<diagnostic>& out) : file_(std::move(file)), out_(&out) {}
 
   const fs::path& file() const { return file_; }
   source_location at(const toml::source_region& region) const;
@@ -70,8 +69,8 @@ void report_expected(diagnostics_sink& sink, const toml::node& node, std::string
 
 // Node-level readers, for values that are not under a table key (array
 // entries). `name` is how messages call the value: "checkpoints[3]".
-std::optional<std::string> read_string(const toml::node& node, std::string_view name,
-                                       diagnostics_sink& sink, bool allow_empty = true);
+std::optional<std::string> read_string(const toml::node& node, std::string_view name, diagnostics_sink& sink,
+                                       bool allow_empty = true);
 // A command line: a non-empty array of strings whose first entry is non-empty.
 std::optional<std::vector<std::string>> read_argv(const toml::node& node, std::string_view name,
                                                   diagnostics_sink& sink);

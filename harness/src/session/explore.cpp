@@ -19,14 +19,11 @@ bool matches_any(const std::vector<std::string>& globs, const std::string& name)
 }
 
 // The crash point of a run label "NAME@HIT" (or "NAME@HIT+R@H": the first).
-std::string checkpoint_of(const std::string& label) {
-  return label.substr(0, label.find('@'));
-}
+std::string checkpoint_of(const std::string& label) { return label.substr(0, label.find('@')); }
 
 }  // namespace
 
-std::vector<crash_point> select_points(const std::vector<crash_point>& points,
-                                       const explore_options& opts) {
+std::vector<crash_point> select_points(const std::vector<crash_point>& points, const explore_options& opts) {
   std::vector<crash_point> out;
   for (const crash_point& p : points) {
     if (!opts.include.empty() && !matches_any(opts.include, p.name)) continue;
@@ -63,7 +60,9 @@ std::vector<run_spec> recovery_point_runs(const run_spec& crashed,
 }
 
 std::string crash_point_table(const std::vector<run_result>& results) {
-  struct counts { std::size_t runs = 0, failed = 0; };
+  struct counts {
+    std::size_t runs = 0, failed = 0;
+  };
   std::map<std::pair<std::string, std::string>, counts> rows;  // (scenario, checkpoint)
   for (const run_result& r : results) {
     counts& c = rows[{r.scenario, checkpoint_of(r.checkpoint)}];
@@ -75,11 +74,11 @@ std::string crash_point_table(const std::vector<run_result>& results) {
     w1 = std::max(w1, key.first.size());
     w2 = std::max(w2, key.second.size());
   }
-  std::string out = fmt::format("{:<{}}  {:<{}}  {:>6}  {:>6}  {:>6}\n", "scenario", w1,
-                                "checkpoint", w2, "points", "passed", "failed");
+  std::string out = fmt::format("{:<{}}  {:<{}}  {:>6}  {:>6}  {:>6}\n", "scenario", w1, "checkpoint", w2,
+                                "points", "passed", "failed");
   for (const auto& [key, c] : rows) {
-    out += fmt::format("{:<{}}  {:<{}}  {:>6}  {:>6}  {:>6}  {}\n", key.first, w1, key.second, w2,
-                       c.runs, c.runs - c.failed, c.failed, c.failed == 0 ? "PASS" : "FAIL");
+    out += fmt::format("{:<{}}  {:<{}}  {:>6}  {:>6}  {:>6}  {}\n", key.first, w1, key.second, w2, c.runs,
+                       c.runs - c.failed, c.failed, c.failed == 0 ? "PASS" : "FAIL");
   }
   return out;
 }

@@ -22,8 +22,7 @@
 namespace crashpoint::harness {
 
 // Keeps the points `opts` selects (include/exclude globs, max_hits).
-std::vector<crash_point> select_points(const std::vector<crash_point>& points,
-                                       const explore_options& opts);
+std::vector<crash_point> select_points(const std::vector<crash_point>& points, const explore_options& opts);
 
 // One run per point, derived from `base` (a run of the scenario). A scenario
 // that expects a crash crashes at panic points (`NAME@HIT`) and at fail points

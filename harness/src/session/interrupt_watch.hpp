@@ -46,7 +46,7 @@ class interrupt_watch {
   void watch();
   sigset_t set_{};
   sigset_t old_{};
-  struct sigaction old_sigpipe_{};
+  struct sigaction old_sigpipe_ {};
   std::atomic<bool> stop_{false};
   std::atomic<bool> output_closed_{false};
   std::atomic<bool> done_{false};

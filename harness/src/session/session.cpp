@@ -64,9 +64,7 @@ void share_listed_setups(std::vector<run_spec>& runs) {
   }
 }
 
-run_selection selection_of(const session_request& request) {
-  return {request.filters, request.only, {}};
-}
+run_selection selection_of(const session_request& request) { return {request.filters, request.only, {}}; }
 
 }  // namespace
 
@@ -145,7 +143,11 @@ void session::discover(const std::function<void(const run_result&)>& on_failure)
   traced.discover_syscalls = request_.explore.syscalls;
   discovered_ = execute_runs(
       discovery_runs_, [&](const run_spec& run) { return execute_discovery(run, root, traced); },
-      request_.jobs, [&](const finished_run& f) { if (!f.result.passed) on_failure(f.result); }, stop_);
+      request_.jobs,
+      [&](const finished_run& f) {
+        if (!f.result.passed) on_failure(f.result);
+      },
+      stop_);
   for (const finished_run& f : discovered_) {
     std::vector<run_spec>& points = explored_[f.run->scen];
     if (!f.result.passed) {
@@ -163,8 +165,7 @@ std::vector<std::string> session::plan() {
   if (stop_.load()) return {};  // nothing more executes: the failures are all there is
   run_selection selection = selection_of(request_);
   for (const run_result& f : failed_discoveries_) selection.undiscovered_scenarios.push_back(f.scenario);
-  selected_runs selected =
-      select_runs(plan_runs(suites_, explored_, request_.explore_all), selection);
+  selected_runs selected = select_runs(plan_runs(suites_, explored_, request_.explore_all), selection);
   if (!selected.errors.empty()) return std::move(selected.errors);
   runs_ = std::move(selected.runs);
   selected_ = runs_.size();
@@ -192,15 +193,15 @@ const std::vector<finished_run>& session::execute(
   first.trace_recovery = request_.explore.double_crash;
   const auto report = [&](const finished_run& f) { on_result(f.result); };
   finished_ = execute_runs(
-      runs_, [&](const run_spec& run) { return execute_run(run, root, first); }, request_.jobs,
-      report, stop_);
+      runs_, [&](const run_spec& run) { return execute_run(run, root, first); }, request_.jobs, report,
+      stop_);
   if (request_.explore.double_crash && !stop_.load()) {
     added_ = recovery_crashes(finished_, request_.explore);
     number_from(added_, runs_.empty() ? 0 : runs_.back().index + 1);
     on_planned(added_);
     auto more = execute_runs(
-        added_, [&](const run_spec& run) { return execute_run(run, root, request_.run); },
-        request_.jobs, report, stop_);
+        added_, [&](const run_spec& run) { return execute_run(run, root, request_.run); }, request_.jobs,
+        report, stop_);
     for (finished_run& f : more) finished_.push_back(std::move(f));
   }
   if (stop_.load()) return finished_;
@@ -208,8 +209,8 @@ const std::vector<finished_run>& session::execute(
   number_from(state_runs_, runs_.size() + added_.size() + discovery_runs_.size());
   on_planned(state_runs_);
   auto more = execute_runs(
-      state_runs_, [&](const run_spec& run) { return execute_run(run, root, request_.run); },
-      request_.jobs, report, stop_);
+      state_runs_, [&](const run_spec& run) { return execute_run(run, root, request_.run); }, request_.jobs,
+      report, stop_);
   for (finished_run& f : more) finished_.push_back(std::move(f));
   return finished_;
 }

@@ -63,8 +63,7 @@ struct session_request {
 class session {
  public:
   // `suites` and `stop` outlive the session.
-  session(const std::vector<loaded_suite>& suites, session_request request,
-          const std::atomic<bool>& stop);
+  session(const std::vector<loaded_suite>& suites, session_request request, const std::atomic<bool>& stop);
   ~session() { finish(); }
   session(const session&) = delete;
   session& operator=(const session&) = delete;
@@ -101,8 +100,8 @@ class session {
   // finished run, the --double ones last.
   const std::vector<finished_run>& execute(
       const std::function<void(const run_result&)>& on_result,
-      const std::function<void(const std::vector<run_spec>&)>& on_planned =
-          [](const std::vector<run_spec>&) {});
+      const std::function<void(const std::vector<run_spec>&)>& on_planned = [](const std::vector<run_spec>&) {
+      });
 
   // The discovery runs that finished, passed or failed, in order.
   const std::vector<finished_run>& discovered() const { return discovered_; }
@@ -128,7 +127,7 @@ class session {
   std::vector<run_result> failed_discoveries_;
   std::vector<run_spec> runs_;
   std::size_t selected_ = 0;
-  std::vector<run_spec> added_;  // --double runs; never resized once executing
+  std::vector<run_spec> added_;       // --double runs; never resized once executing
   std::vector<run_spec> state_runs_;  // power-loss states #1..; never resized once executing
   std::vector<finished_run> finished_;
   std::optional<temp_root> root_;

@@ -46,8 +46,7 @@ std::string display_path(const std::filesystem::path& path) {
   return inside ? relative.string() : path.string();
 }
 
-bool write_file_atomically(const std::filesystem::path& file, const std::string& text,
-                           std::string& error) {
+bool write_file_atomically(const std::filesystem::path& file, const std::string& text, std::string& error) {
   const std::filesystem::path tmp = file.string() + ".tmp-" + std::to_string(::getpid());
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

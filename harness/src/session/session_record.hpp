@@ -54,7 +54,6 @@ std::string display_path(const std::filesystem::path& path);
 // Writes `text` to `file` through a temporary file in the same folder and a
 // rename, so a reader sees the old file or the whole new one. False with
 // `error` set on failure (the temporary file is removed).
-bool write_file_atomically(const std::filesystem::path& file, const std::string& text,
-                           std::string& error);
+bool write_file_atomically(const std::filesystem::path& file, const std::string& text, std::string& error);
 
 }  // namespace crashpoint::harness

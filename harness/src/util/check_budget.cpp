@@ -6,9 +6,7 @@
 
 namespace crashpoint::harness {
 
-bool check_budget::over() const {
-  return (stop_ != nullptr && stop_->load()) || clock::now() >= deadline_;
-}
+bool check_budget::over() const { return (stop_ != nullptr && stop_->load()) || clock::now() >= deadline_; }
 
 void check_budget::give_up(std::string_view doing) const {
   if (stop_ != nullptr && stop_->load()) throw check_interrupted();

@@ -21,7 +21,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-std::optional<std::string_view> closest_match(std::string_view word, std::span<const std::string_view> candidates) {
+std::optional<std::string_view> closest_match(std::string_view word,
+                                              std::span<const std::string_view> candidates) {
   std::optional<std::string_view> best;
   std::size_t best_distance = 0;
   for (std::string_view candidate : candidates) {

@@ -13,6 +13,7 @@ namespace crashpoint::harness {
 // Levenshtein distance, and the candidate closest to `word` when it is close
 // enough to be a likely typo (at most a third of the letters differ).
 std::size_t edit_distance(std::string_view a, std::string_view b);
-std::optional<std::string_view> closest_match(std::string_view word, std::span<const std::string_view> candidates);
+std::optional<std::string_view> closest_match(std::string_view word,
+                                              std::span<const std::string_view> candidates);
 
 }  // namespace crashpoint::harness

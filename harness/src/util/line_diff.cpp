@@ -30,8 +30,8 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 }
 
 struct edit {
-  char op;            // ' ' same, '-' only expected, '+' only actual
-  std::size_t a, b;   // line numbers (0-based) in expected and actual at this edit
+  char op;           // ' ' same, '-' only expected, '+' only actual
+  std::size_t a, b;  // line numbers (0-based) in expected and actual at this edit
 };
 
 // The edits turning a[0..n) into b[0..m): a longest common subsequence.
@@ -43,7 +43,7 @@ std::vector<edit> lcs_edits(const std::vector<std::string_view>& a, std::size_t 
   for (std::size_t i = n; i-- > 0;) {
     for (std::size_t j = m; j-- > 0;) {
       at(i, j) = a[a0 + i] == b[b0 + j] ? static_cast<std::uint16_t>(at(i + 1, j + 1) + 1)
-                                         : std::max(at(i + 1, j), at(i, j + 1));
+                                        : std::max(at(i + 1, j), at(i, j + 1));
     }
   }
   std::vector<edit> out;
@@ -68,10 +68,14 @@ std::string shown_line(char op, std::string_view line) {
   for (; i < line.size() && out.size() < max_line_bytes; ++i) {
     const char c = line[i];
     const auto byte = static_cast<unsigned char>(c);
-    if (c == '\t') out += "\\t";
-    else if (c == '\r') out += "\\r";
-    else if (byte < 0x20 || byte == 0x7f) out += fmt::format("\\x{:02x}", byte);
-    else out += c;
+    if (c == '\t')
+      out += "\\t";
+    else if (c == '\r')
+      out += "\\r";
+    else if (byte < 0x20 || byte == 0x7f)
+      out += fmt::format("\\x{:02x}", byte);
+    else
+      out += c;
   }
   if (i < line.size()) out += fmt::format("[... {} more bytes]", line.size() - i);
   if (!newline) out += "\n\\ no newline at the end";
@@ -136,8 +140,10 @@ std::string line_diff(std::string_view expected, std::string_view actual) {
   for (const auto& [first, last] : hunks(edits)) {
     if (lines.size() < max_output_lines) lines.push_back(hunk_header(edits, first, last));
     for (std::size_t k = first; k < last; ++k) {
-      if (lines.size() < max_output_lines) lines.push_back(shown_line(edits[k].op, edits[k].op == '+' ? b[edits[k].b] : a[edits[k].a]));
-      else changes_left += edits[k].op != ' ';
+      if (lines.size() < max_output_lines)
+        lines.push_back(shown_line(edits[k].op, edits[k].op == '+' ? b[edits[k].b] : a[edits[k].a]));
+      else
+        changes_left += edits[k].op != ' ';
     }
   }
   if (changes_left > 0) lines.push_back(fmt::format("[... {} more changed lines]", changes_left));

@@ -10,8 +10,7 @@ namespace crashpoint::harness {
 namespace {
 
 bool is_bare_key_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
 // Walks TOML text keeping only what decides depth: the current table's depth
@@ -33,9 +32,7 @@ class toml_scanner {
     std::size_t depth;
   };
 
-  char peek(std::size_t ahead = 0) const {
-    return at_ + ahead < text_.size() ? text_[at_ + ahead] : '\0';
-  }
+  char peek(std::size_t ahead = 0) const { return at_ + ahead < text_.size() ? text_[at_ + ahead] : '\0'; }
 
   void advance() {
     const char c = text_[at_++];
@@ -190,9 +187,9 @@ class toml_scanner {
   std::size_t at_ = 0;
   std::uint32_t line_ = 1, column_ = 1;
   mode mode_ = mode::line_start;
-  std::size_t table_depth_ = 0;   // of the table the last header opened
-  std::size_t segments_ = 0;      // of the key being read
-  bool segment_pending_ = false;  // a segment may start here
+  std::size_t table_depth_ = 0;                          // of the table the last header opened
+  std::size_t segments_ = 0;                             // of the key being read
+  bool segment_pending_ = false;                         // a segment may start here
   std::uint32_t segment_line_ = 0, segment_column_ = 0;  // where the last one started
   std::size_t value_parent_ = 0;  // the depth of the table holding the value being read
   std::vector<container> stack_;
@@ -211,8 +208,10 @@ std::size_t json_too_deep(std::string_view text, std::size_t limit) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {

@@ -22,10 +22,10 @@ struct signal_info {
   bool ends;
 };
 
-std::span<const signal_info> known_signals();  // in number order
-const signal_info* signal_named(std::string_view name);  // exactly "SIGABRT"; nullptr if unknown
+std::span<const signal_info> known_signals();                // in number order
+const signal_info* signal_named(std::string_view name);      // exactly "SIGABRT"; nullptr if unknown
 std::optional<std::string_view> known_signal_name(int sig);  // "SIGABRT"; nullopt if unknown
-std::string signal_name(int sig);                        // "SIGABRT"; "signal 42" if unknown
-std::optional<int> signal_number(std::string_view name);  // "SIGABRT", "ABRT", "abrt" -> 6
+std::string signal_name(int sig);                            // "SIGABRT"; "signal 42" if unknown
+std::optional<int> signal_number(std::string_view name);     // "SIGABRT", "ABRT", "abrt" -> 6
 
 }  // namespace crashpoint::harness

@@ -27,8 +27,7 @@ std::string hint(const RE2& re, std::string_view pattern) {
   switch (re.error_code()) {
     case RE2::ErrorBadPerlOp:
       if (starts_with_any(arg, {"(?=", "(?!"})) return "RE2 has no lookahead";
-      if (pattern.find("(?<=") != std::string_view::npos ||
-          pattern.find("(?<!") != std::string_view::npos) {
+      if (pattern.find("(?<=") != std::string_view::npos || pattern.find("(?<!") != std::string_view::npos) {
         return "RE2 has no lookbehind";
       }
       if (arg.starts_with("(?<")) return "write a named group as (?P<name>...)";
@@ -38,13 +37,11 @@ std::string hint(const RE2& re, std::string_view pattern) {
       if (arg == "\\u") return "write a code point as \\x{41}";
       if (arg == "\\Z") return "\\z is the end of the text";
       return "";
-    case RE2::ErrorRepeatSize:
-      return "a repetition count is at most 1000, nested repetitions multiplied";
+    case RE2::ErrorRepeatSize: return "a repetition count is at most 1000, nested repetitions multiplied";
     case RE2::ErrorPatternTooLarge:
       return "its compiled form exceeds RE2's memory budget of " +
              std::to_string(pattern_memory_budget >> 20) + " MiB per pattern";
-    default:
-      return "";
+    default: return "";
   }
 }
 
@@ -67,16 +64,17 @@ std::optional<user_pattern> user_pattern::compile(std::string_view text, std::st
   // first use; compiled now, a pattern too large for it is refused here
   // instead of failing to match later.
   if (re->ReverseProgramSize() < 0) {
-    error = "pattern too large - reverse compile failed (its compiled form exceeds RE2's memory "
-            "budget of " + std::to_string(pattern_memory_budget >> 20) + " MiB per pattern)";
+    error =
+        "pattern too large - reverse compile failed (its compiled form exceeds RE2's memory "
+        "budget of " +
+        std::to_string(pattern_memory_budget >> 20) + " MiB per pattern)";
     return std::nullopt;
   }
   return user_pattern(std::move(re));
 }
 
 bool user_pattern::found_in(std::string_view text) const {
-  return re_->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED,
-                    nullptr, 0);
+  return re_->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, nullptr, 0);
 }
 
 std::string user_pattern::cost_problem(std::size_t text_bytes) const {
@@ -95,8 +93,8 @@ bool user_pattern::match_from(std::string_view text, std::size_t at, std::string
                               std::string_view& group) const {
   re2::StringPiece found[2];
   const int wanted = re_->NumberOfCapturingGroups() >= 1 ? 2 : 1;
-  if (!re_->Match(re2::StringPiece(text.data(), text.size()), at, text.size(), RE2::UNANCHORED,
-                  found, wanted)) {
+  if (!re_->Match(re2::StringPiece(text.data(), text.size()), at, text.size(), RE2::UNANCHORED, found,
+                  wanted)) {
     return false;
   }
   whole = std::string_view(found[0].data(), found[0].size());

@@ -43,7 +43,8 @@ int open_on_same_mount(int parent, const char* name, int flags) {
   }
   const int fd = ::openat(parent, name, flags);
   if (fd < 0) return fd;
-  struct stat above {}, below {};
+  struct stat above {
+  }, below{};
   if (::fstat(parent, &above) == 0 && ::fstat(fd, &below) == 0 && above.st_dev == below.st_dev) return fd;
   ::close(fd);
   errno = EXDEV;
@@ -266,7 +267,8 @@ bool remove_entry(int parent, const char* name, removal_report* report) {
   if (!dir) return errno == ENOENT;
   const bool emptied = remove_all_below(dir.get(), report);
   if (::unlinkat(parent, name, AT_REMOVEDIR) == 0) return emptied;
-  if (emptied && errno != ENOENT) in_parent.leave(name, std::string("cannot be removed: ") + std::strerror(errno));
+  if (emptied && errno != ENOENT)
+    in_parent.leave(name, std::string("cannot be removed: ") + std::strerror(errno));
   return errno == ENOENT && emptied;
 }
 

@@ -98,9 +98,7 @@ bool no_process_can_be_inside() {
 
 }  // namespace
 
-bool spare_folders::can_recycle() const {
-  return is_subreaper() && fresh().has_value();
-}
+bool spare_folders::can_recycle() const { return is_subreaper() && fresh().has_value(); }
 
 void spare_folders::note_fresh(int run_fd, int work_fd) {
   const auto run = identity_of(run_fd);

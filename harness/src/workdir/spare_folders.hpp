@@ -34,9 +34,9 @@ inline constexpr std::array<const char*, 4> run_subdirs{"work", "home", "tmp", "
 struct dir_identity {
   uid_t uid = 0;
   gid_t gid = 0;
-  mode_t mode = 0;   // permission bits, setgid included
-  off_t size = 0;    // grows with the entries a directory once held, on ext4 for good
-  long flags = -1;   // chattr flags (casefold, append-only, ...); -1: not supported
+  mode_t mode = 0;  // permission bits, setgid included
+  off_t size = 0;   // grows with the entries a directory once held, on ext4 for good
+  long flags = -1;  // chattr flags (casefold, append-only, ...); -1: not supported
   std::string xattrs;
   bool operator==(const dir_identity&) const = default;
 };

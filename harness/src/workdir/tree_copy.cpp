@@ -138,8 +138,8 @@ class tree_copier {
     }
   }
 
-  bool copy_subdir(int from, int to, const std::string& name, const std::string& rel,
-                   const struct stat& st, int depth) {
+  bool copy_subdir(int from, int to, const std::string& name, const std::string& rel, const struct stat& st,
+                   int depth) {
     if (depth + 1 > max_depth) return fail(rel + ": more than 64 folder levels");
     const unique_fd source(::openat(from, name.c_str(), read_flags | O_DIRECTORY));
     if (!source) return fail(rel + ": " + errno_text());
@@ -147,11 +147,11 @@ class tree_copier {
     const unique_fd copy(::openat(to, name.c_str(), read_flags | O_DIRECTORY));
     if (!copy) return fail(rel + ": " + errno_text());
     if (!copy_dir(source.get(), copy.get(), rel, depth + 1)) return false;
-    return copy_metadata(copy.get(), st) || fail(rel + ": cannot set its mode, owner or times: " + errno_text());
+    return copy_metadata(copy.get(), st) ||
+           fail(rel + ": cannot set its mode, owner or times: " + errno_text());
   }
 
-  bool copy_link(int from, int to, const std::string& name, const std::string& rel,
-                 const struct stat& st) {
+  bool copy_link(int from, int to, const std::string& name, const std::string& rel, const struct stat& st) {
     std::string target(static_cast<std::size_t>(st.st_size) + 1, '\0');
     const ssize_t n = ::readlinkat(from, name.c_str(), target.data(), target.size());
     if (n < 0 || static_cast<std::size_t>(n) >= target.size()) return fail(rel + ": cannot read the link");
@@ -164,8 +164,7 @@ class tree_copier {
     return fail(rel + ": cannot set the link's owner or times: " + errno_text());
   }
 
-  bool copy_file(int from, int to, const std::string& name, const std::string& rel,
-                 const struct stat& st) {
+  bool copy_file(int from, int to, const std::string& name, const std::string& rel, const struct stat& st) {
     const std::pair<dev_t, ino_t> id{st.st_dev, st.st_ino};
     if (st.st_nlink > 1) {
       if (const auto it = linked_.find(id); it != linked_.end()) {
@@ -176,10 +175,12 @@ class tree_copier {
     }
     const unique_fd source(::openat(from, name.c_str(), read_flags));
     if (!source) return fail(rel + ": " + errno_text());
-    const unique_fd copy(::openat(to, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    const unique_fd copy(
+        ::openat(to, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!copy) return fail(rel + ": cannot create: " + errno_text());
     if (!copy_data(source.get(), copy.get(), st.st_size)) return fail(rel + ": cannot copy: " + errno_text());
-    return copy_metadata(copy.get(), st) || fail(rel + ": cannot set its mode, owner or times: " + errno_text());
+    return copy_metadata(copy.get(), st) ||
+           fail(rel + ": cannot set its mode, owner or times: " + errno_text());
   }
 
   bool copy_fifo(int to, const std::string& name, const std::string& rel, const struct stat& st) {

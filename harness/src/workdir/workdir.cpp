@@ -36,8 +36,8 @@ using dirfd::unique_fd;
 std::string slug(const std::string& id) {
   std::string out;
   for (char c : id) {
-    const bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-                      c == '.' || c == '@';
+    const bool safe =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '@';
     out += safe ? c : '_';
     if (out.size() >= 80) break;
   }
@@ -74,12 +74,15 @@ struct stat stat_of(int fd) {
   return st;
 }
 
-bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
+bool same_file(const struct stat& a, const struct stat& b) {
+  return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
 
 // What a removal left: said on stderr, since nothing else would show it.
 void warn_left(const fs::path& what, const dirfd::removal_report& left) {
   const std::string why = left.text();
-  fmt::print(stderr, "crashpoint: warning: could not remove {}{}{}\n", what.string(), why.empty() ? "" : ": ", why);
+  fmt::print(stderr, "crashpoint: warning: could not remove {}{}{}\n", what.string(), why.empty() ? "" : ": ",
+             why);
 }
 
 [[noreturn]] void throw_errno(const std::string& what) {
@@ -154,7 +157,8 @@ run_dirs temp_root::make_run_dirs(std::size_t index, const std::string& id) cons
   bool all_fresh = fresh;
   for (const char* sub : run_subdirs) {
     if (::mkdirat(run_fd.get(), sub, 0777) == 0) continue;
-    if (errno != EEXIST || !open_dir(run_fd.get(), sub)) throw_errno("cannot create " + (d.dir / sub).string());
+    if (errno != EEXIST || !open_dir(run_fd.get(), sub))
+      throw_errno("cannot create " + (d.dir / sub).string());
     all_fresh = false;
   }
   // What a recycled folder must look like (no target has run in this one yet).
@@ -202,8 +206,10 @@ void temp_root::remove_if_empty() const {
   if (same_file(at_name, stat_of(root_fd_))) {
     ::unlinkat(parent_fd_, name_.c_str(), AT_REMOVEDIR);
   } else {
-    fmt::print(stderr, "crashpoint: warning: left {}: that name now leads to another folder "
-               "(a target moved, replaced or mounted over it)\n", root_.string());
+    fmt::print(stderr,
+               "crashpoint: warning: left {}: that name now leads to another folder "
+               "(a target moved, replaced or mounted over it)\n",
+               root_.string());
   }
 }
 
@@ -232,7 +238,8 @@ bool temp_root::copy_folder(const fs::path& from, const fs::path& to, std::strin
     error = "not inside the temporary root " + root_.string();
     return false;
   }
-  const unique_fd from_parent = open_parent(root_fd_, *from_parts), to_parent = open_parent(root_fd_, *to_parts);
+  const unique_fd from_parent = open_parent(root_fd_, *from_parts),
+                  to_parent = open_parent(root_fd_, *to_parts);
   // The source is opened as it is, never made accessible: its mode is part of the state copied.
   const unique_fd source(from_parent ? ::openat(from_parent.get(), from_parts->back().c_str(),
                                                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)

@@ -143,9 +143,9 @@ class temp_root {
 
  private:
   fs::path root_;
-  int root_fd_ = -1;    // the root directory, wherever its path leads later
-  int parent_fd_ = -1;  // the directory it was created in
-  std::string name_;    // its name there
+  int root_fd_ = -1;                       // the root directory, wherever its path leads later
+  int parent_fd_ = -1;                     // the directory it was created in
+  std::string name_;                       // its name there
   std::unique_ptr<spare_folders> spares_;  // the recycled run folders
 };
 

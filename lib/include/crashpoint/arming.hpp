@@ -38,12 +38,12 @@ namespace crashpoint {
 
 // What an armed checkpoint does when it fires.
 enum class action_kind {
-  abort,  // write the message, then std::abort(): SIGABRT, the default for panic points
-  kill,   // write the message, then SIGKILL to itself: no handler runs, nothing is flushed
-  exit,   // write the message, then _exit(exit_code)
-  throw_, // write the message, then throw crashpoint::injected_crash (unwinds)
-  error,  // maybe_fail_at returns an error; the default for fail points
-  sleep,  // pause for sleep_ms milliseconds, then carry on as if unarmed
+  abort,   // write the message, then std::abort(): SIGABRT, the default for panic points
+  kill,    // write the message, then SIGKILL to itself: no handler runs, nothing is flushed
+  exit,    // write the message, then _exit(exit_code)
+  throw_,  // write the message, then throw crashpoint::injected_crash (unwinds)
+  error,   // maybe_fail_at returns an error; the default for fail points
+  sleep,   // pause for sleep_ms milliseconds, then carry on as if unarmed
 };
 
 struct action {

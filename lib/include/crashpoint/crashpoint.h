@@ -37,13 +37,13 @@ extern "C" {
 #ifndef CRASHPOINT_DISABLED
 
 /* Crashes the process when `name` (a NUL-terminated string) is armed. */
-void crashpoint_maybe_panic_at(const char *name);
+void crashpoint_maybe_panic_at(const char* name);
 /* As above, for a name of `len` bytes that need not be NUL-terminated. */
-void crashpoint_maybe_panic_at_n(const char *name, size_t len);
+void crashpoint_maybe_panic_at_n(const char* name, size_t len);
 
 /* Returns CRASHPOINT_INJECTED when `name` is armed (the point fired), else 0. */
-int crashpoint_maybe_fail_at(const char *name);
-int crashpoint_maybe_fail_at_n(const char *name, size_t len);
+int crashpoint_maybe_fail_at(const char* name);
+int crashpoint_maybe_fail_at_n(const char* name, size_t len);
 
 #else
 
@@ -56,12 +56,12 @@ int crashpoint_maybe_fail_at_n(const char *name, size_t len);
 
 /* Names the arming variable instead of the build-time default. Returns 0, or -1
  * (changing nothing) when the variable was already read. */
-int crashpoint_set_env_var(const char *name);
+int crashpoint_set_env_var(const char* name);
 
 /* Writes "VAR: failing at checkpoint `NAME` (intentional)" into buf (always
  * NUL-terminated when size > 0) and returns the length of the whole message,
  * like snprintf. */
-size_t crashpoint_fail_message(const char *name, char *buf, size_t size);
+size_t crashpoint_fail_message(const char* name, char* buf, size_t size);
 
 #ifdef __cplusplus
 }
