@@ -44,7 +44,7 @@ class payload_reader {
   // The first n bytes of op's payload; throws rebuild_error naming the call when they were not kept.
   std::string read(const history_op& op, std::uint64_t n) const { return read_part(op, 0, n); }
   // n bytes of it from `skip` on.
-  std::string read_part(const history_op& op, std::uint64_t skip, std::uint64_t n) const;
+  std::string read_part(const history_op& h, std::uint64_t skip, std::uint64_t n) const;
 
  private:
   std::filesystem::path path_;
@@ -58,7 +58,7 @@ struct content_stats {
 };
 
 // The bytes a kept write-like op put (its result; unfinished: what was captured).
-std::uint64_t bytes_written(const history_op& op);
+std::uint64_t bytes_written(const history_op& h);
 
 // Fills out_fd (an empty file) with `preimage` (a file in undo_dir, or nothing: an empty start) and the
 // steps.

@@ -36,9 +36,9 @@ struct object {
 class name_table {
  public:
   static name_table initial(const history& h);
-  // Binds names as `op` does; false when it cannot take effect in this table
+  // Binds names as `h` does; false when it cannot take effect in this table
   // (a rename or link whose source does not exist here), and then changes nothing.
-  bool apply(const history_op& op);
+  bool apply(const history_op& h);
   object at(const std::string& name) const;
   const std::map<std::string, object>& names() const { return names_; }
   // A name bound to this file, if any.

@@ -55,6 +55,7 @@ inline constexpr std::string_view undo_index_name = "undo.jsonl";
 
 struct file_id {
   std::uint64_t dev = 0, ino = 0;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 flags the 0 of the defaulted <=>
   auto operator<=>(const file_id&) const = default;
 };
 // Copies the first `size` bytes of `from` into the new, empty file `to`: a
