@@ -22,10 +22,10 @@ require_built() {
 
 # A warning unless BUILD is optimised; /usr/bin/time must be there.
 require_timing() {
-  _type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$1/CMakeCache.txt" 2>/dev/null || true)
-  case $_type in
+  build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$1/CMakeCache.txt" 2>/dev/null || true)
+  case $build_type in
     Release | RelWithDebInfo) ;;
-    *) echo "$(basename "$0"): warning: build type '$_type' is not optimised" >&2 ;;
+    *) echo "$(basename "$0"): warning: build type '$build_type' is not optimised" >&2 ;;
   esac
   if [ ! -x /usr/bin/time ]; then
     echo "$(basename "$0"): /usr/bin/time not found (apt-get install time)" >&2
