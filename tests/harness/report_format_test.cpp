@@ -16,14 +16,12 @@ run_result passed_run(const std::string& scenario, const std::string& checkpoint
   r.scenario = scenario;
   r.checkpoint = checkpoint;
   r.scenario_file = "/nowhere/" + scenario + ".toml";
-  r.passed = true;
   r.duration = std::chrono::milliseconds(14);
   return r;
 }
 
 run_result failed_run(const std::string& scenario, const std::string& checkpoint, failure_kind kind) {
   run_result r = passed_run(scenario, checkpoint);
-  r.passed = false;
   r.kind = kind;
   r.reason = "it broke";
   r.details = {"detail one", "detail two\n"};

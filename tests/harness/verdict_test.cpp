@@ -109,7 +109,7 @@ TEST_CASE("verdict: the expected signal with the checkpoint's message is a confi
   t.launcher.ends["crash"] = signaled(SIGABRT, "working\n" + message_a);
   const run_result r = t.execute();
   INFO(r.reason);
-  CHECK(r.passed);
+  CHECK(r.passed());
   CHECK(r.kind == failure_kind::none);
   CHECK(t.launcher.started == std::vector<std::string>{"setup", "crash", "recover"});
   CHECK(to_public(r).text().starts_with("PASS  s  a  ("));
@@ -119,7 +119,7 @@ TEST_CASE("verdict: a crash with the message but another signal is the wrong cra
   one_run t;
   t.launcher.ends["crash"] = signaled(SIGKILL, message_a);
   const run_result r = t.execute();
-  CHECK_FALSE(r.passed);
+  CHECK_FALSE(r.passed());
   CHECK(to_string(r.kind) == "wrong crash status");
   CHECK(r.reason ==
         "crash command `prog crash`: `a` fired, expected signal SIGABRT with the message "
@@ -180,7 +180,7 @@ TEST_CASE("verdict: the message is not enough when the trace shows no armed chec
         "crash command `prog crash`: the message is on stderr, but the trace shows no armed "
         "checkpoint firing");
   t.launcher.trace_lines["crash"] = "7 panic 1 abort a\n";
-  CHECK(t.execute().passed);
+  CHECK(t.execute().passed());
 }
 
 TEST_CASE("verdict: a failed setup step fails the run before the crash command") {
@@ -217,7 +217,7 @@ TEST_CASE("verdict: a fail point's command must exit non-zero with the fail mess
   t.scen.crash.expect = expectation::error;
   const std::string fail_message = "CRASHPOINT: failing at checkpoint `a` (intentional)\n";
   t.launcher.ends["crash"] = exited(2, fail_message);
-  CHECK(t.execute().passed);
+  CHECK(t.execute().passed());
   t.launcher.ends["crash"] = signaled(SIGABRT, fail_message);
   const run_result r = t.execute();
   CHECK(r.kind == failure_kind::wrong_end);

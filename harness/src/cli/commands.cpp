@@ -80,7 +80,7 @@ std::vector<std::string> plan_errors(session& s, const cli_options& o, bool inte
   for (const std::string& e : s.plan()) lines.push_back("crashpoint: " + e);
   const auto& discovered = s.discovered();
   const bool failed = std::any_of(discovered.begin(), discovered.end(),
-                                  [](const finished_run& f) { return !f.result.passed; });
+                                  [](const finished_run& f) { return !f.result.passed(); });
   if (!lines.empty() || interrupted || s.selected() > 0 || failed) return lines;
   if (o.only.empty()) {
     lines.push_back(fmt::format("crashpoint: no runs match the filter{}", o.filters.size() == 1 ? "" : "s"));

@@ -102,9 +102,9 @@ std::optional<discovery> discover(const std::vector<loaded_suite>& suites, const
   discovery d;
   d.interrupted = watch.interrupted();
   for (const finished_run& f : s.discovered()) {
-    if (f.result.passed) d.traced.push_back({f.run->scen, f.result.trace});
-    if (!f.result.passed && !d.interrupted) print_failed_discovery(f.result);
-    if (!f.result.passed) ++d.failed;
+    if (f.result.passed()) d.traced.push_back({f.run->scen, f.result.trace});
+    if (!f.result.passed() && !d.interrupted) print_failed_discovery(f.result);
+    if (!f.result.passed()) ++d.failed;
   }
   return d;
 }

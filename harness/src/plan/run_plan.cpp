@@ -164,7 +164,7 @@ std::vector<run_spec> expand_runs(const std::vector<loaded_suite>& suites) {
   for (const loaded_suite& s : suites) {
     for (const scenario& scen : s.scenarios) {
       for (const located<std::string>& checkpoint : scen.checkpoints) {
-        run_spec run{&s.target, &scen, checkpoint.value, runs.size(), {}, {}, {}, {}};
+        run_spec run{&s.target, &scen, checkpoint.value, runs.size(), {}, {}, {}, {}, {}};
         runs.push_back(std::move(run));
       }
     }

@@ -50,7 +50,7 @@ void console_report::result(const run_result& r) {
   ++done_;
   known_ = std::max(known_, done_);  // a failed discovery is a result no plan counted
   const std::string counter = style_.progress ? fmt::format("[{}/{}]", done_, known_) : "";
-  if (style_.quiet && r.passed) {
+  if (style_.quiet && r.passed()) {
     if (style_.progress) emit(counter, true);
     return;
   }
@@ -65,7 +65,7 @@ void console_report::text(const std::string& text) {
 std::string console_report::failure_list(const std::vector<run_result>& results) const {
   std::string out;
   for (const run_result& r : results) {
-    if (r.passed || !style_.rerun) continue;
+    if (r.passed() || !style_.rerun) continue;
     out += fmt::format("  {}@{}\n    {}\n", r.scenario, r.checkpoint, style_.rerun(r));
   }
   return out.empty() ? out : "failed runs, each with the command that reruns it alone:\n" + out;
@@ -74,7 +74,7 @@ std::string console_report::failure_list(const std::vector<run_result>& results)
 void console_report::summary(const std::vector<run_result>& results, bool interrupted) {
   const std::lock_guard<std::mutex> lock(mutex_);
   const auto failed = static_cast<std::size_t>(
-      std::count_if(results.begin(), results.end(), [](const run_result& r) { return !r.passed; }));
+      std::count_if(results.begin(), results.end(), [](const run_result& r) { return !r.passed(); }));
   std::string text = failure_list(results);
   if (interrupted) text += paint("33", "interrupted: partial results\n");
   emit(text + fmt::format("{} passed, {} failed\n", results.size() - failed, failed));

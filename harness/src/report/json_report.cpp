@@ -29,7 +29,7 @@ nlohmann::json to_json(const run_result& r) {
           {"scenario", r.scenario},
           {"checkpoint", r.checkpoint},
           {"scenario_file", display_path(r.scenario_file)},
-          {"verdict", r.passed ? "passed" : "failed"},
+          {"verdict", r.passed() ? "passed" : "failed"},
           {"kind", kind_id(r.kind)},
           {"reason", r.reason},
           {"details", r.details},

@@ -70,7 +70,7 @@ std::vector<scenario_group> by_scenario(const session_record& session) {
 std::string count_attrs(const std::vector<const run_result*>& runs, std::size_t skipped) {
   std::size_t failures = 0, errors = 0;
   for (const run_result* r : runs) {
-    if (r->passed) continue;
+    if (r->passed()) continue;
     (r->kind == failure_kind::harness_error ? errors : failures)++;
   }
   return attr("tests", std::to_string(runs.size() + skipped)) + attr("failures", std::to_string(failures)) +
@@ -96,8 +96,8 @@ std::string failure_text(const run_result& r) {
 std::string testcase(const run_result& r) {
   std::string out = "    <testcase" + attr("name", r.checkpoint) + attr("classname", r.scenario) +
                     attr("time", seconds_text(r.duration));
-  if (r.passed && r.warnings.empty()) return out + "/>\n";
-  if (r.passed) {
+  if (r.passed() && r.warnings.empty()) return out + "/>\n";
+  if (r.passed()) {
     std::string text;
     for (const std::string& w : r.warnings) text += "warning: " + w + "\n";
     return out +

@@ -35,8 +35,8 @@ run_report to_public(const run_result& r) {
   out.id = r.scenario + "@" + r.checkpoint;
   out.scenario = r.scenario;
   out.checkpoint = r.checkpoint;
-  out.passed = r.passed;
-  out.failure = r.passed ? "" : std::string(to_string(r.kind));
+  out.passed = r.passed();
+  out.failure = r.passed() ? "" : std::string(to_string(r.kind));
   out.reason = r.reason;
   out.details = r.details;
   out.call = r.point_call;

@@ -50,8 +50,8 @@ struct step_record {
 struct run_result {
   std::string scenario, checkpoint;  // the run's id parts
   fs::path scenario_file;
-  bool passed = false;
-  failure_kind kind = failure_kind::none;
+  failure_kind kind = failure_kind::none;  // none: it passed
+  bool passed() const { return kind == failure_kind::none; }
   std::string reason;                // one line
   std::vector<std::string> details;  // expected against actual, stderr tails
   // A syscall crash point's call, relative to the workdir, as the recorder

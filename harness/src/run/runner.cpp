@@ -38,7 +38,6 @@ namespace {
 using clock = std::chrono::steady_clock;
 
 void fail(run_result& r, failure_kind kind, std::string reason) {
-  r.passed = false;
   r.kind = kind;
   r.reason = std::move(reason);
 }
@@ -367,7 +366,6 @@ bool set_up(run_context& ctx, const temp_root& root, const run_spec& run, const 
 
 void run_phases(run_context& ctx, const temp_root& root, const run_spec& run, const run_options& opts,
                 run_result& r) {
-  r.passed = true;
   if (!set_up(ctx, root, run, opts, r)) return;
   unchanged_snapshots before;
   if (!snapshot_unchanged(ctx, *run.scen, before, r)) return;
@@ -379,7 +377,6 @@ void run_phases(run_context& ctx, const temp_root& root, const run_spec& run, co
 }
 
 void run_discovery(run_context& ctx, const run_spec& run, const run_options& opts, run_result& r) {
-  r.passed = true;
   if (!run_setup(ctx, *run.scen, r)) return;
   r.setup_state = save_setup(ctx, run, opts, r);
   const bool syscalls = opts.discover_syscalls || run.scen->syscalls;
@@ -411,7 +408,8 @@ bool stopped(const run_options& opts) { return opts.stop != nullptr && opts.stop
 // Whether the run's folder stays for the user. Once false it stays false (the
 // stop flag is never cleared).
 bool kept(const run_result& r, const run_options& opts) {
-  return !stopped(opts) && (opts.keep == keep_policy::all || (opts.keep == keep_policy::failed && !r.passed));
+  return !stopped(opts) &&
+         (opts.keep == keep_policy::all || (opts.keep == keep_policy::failed && !r.passed()));
 }
 
 template <typename Phases>

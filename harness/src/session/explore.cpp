@@ -67,7 +67,7 @@ std::string crash_point_table(const std::vector<run_result>& results) {
   for (const run_result& r : results) {
     counts& c = rows[{r.scenario, checkpoint_of(r.checkpoint)}];
     ++c.runs;
-    if (!r.passed) ++c.failed;
+    if (!r.passed()) ++c.failed;
   }
   std::size_t w1 = 8, w2 = 10;
   for (const auto& [key, c] : rows) {

@@ -25,7 +25,7 @@ std::vector<run_spec> recovery_crashes(const std::vector<finished_run>& finished
   opts.max_hits = first_crash.max_hits;
   std::vector<run_spec> out;
   for (const finished_run& f : finished) {
-    if (!f.result.passed) continue;
+    if (!f.result.passed()) continue;
     const auto points = select_points(f.result.recovery_trace, opts);
     for (run_spec& run : recovery_point_runs(*f.run, points)) out.push_back(std::move(run));
   }
@@ -145,12 +145,12 @@ void session::discover(const std::function<void(const run_result&)>& on_failure)
       discovery_runs_, [&](const run_spec& run) { return execute_discovery(run, root, traced); },
       request_.jobs,
       [&](const finished_run& f) {
-        if (!f.result.passed) on_failure(f.result);
+        if (!f.result.passed()) on_failure(f.result);
       },
       stop_);
   for (const finished_run& f : discovered_) {
     std::vector<run_spec>& points = explored_[f.run->scen];
-    if (!f.result.passed) {
+    if (!f.result.passed()) {
       failed_discoveries_.push_back(f.result);
       continue;
     }
@@ -175,7 +175,7 @@ std::vector<std::string> session::plan() {
     // A failed discovery is reported once: by the shard its run falls in.
     failed_discoveries_.clear();
     for (const finished_run& f : discovered_) {
-      if (!f.result.passed && shard_of(f.run->id(), shard.total) == shard.index) {
+      if (!f.result.passed() && shard_of(f.run->id(), shard.total) == shard.index) {
         failed_discoveries_.push_back(f.result);
       }
     }

@@ -15,7 +15,7 @@ namespace crashpoint::harness {
 
 std::size_t session_record::failed() const {
   return static_cast<std::size_t>(
-      std::count_if(results.begin(), results.end(), [](const run_result& r) { return !r.passed; }));
+      std::count_if(results.begin(), results.end(), [](const run_result& r) { return !r.passed(); }));
 }
 
 std::string kind_id(failure_kind k) {
