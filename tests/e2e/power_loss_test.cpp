@@ -157,3 +157,25 @@ crash_states = "all"
       Contains("bad.toml:5:11: error: `corrupt`: expected \"none\", \"torn\", \"zero\" or \"garbage\""));
   CHECK_THAT(r.err.text, Contains("`crash_states = \"all\"` needs `model = \"power-loss\"`"));
 }
+
+TEST_CASE("power loss: a failed state run's rerun command reruns its point with every state") {
+  e2e_suite s(suite_toml(recorder_fixture("rec_save_ways")));
+  s.add("rename.toml", R"(checkpoints = ["sys:rename@1+"]
+[setup]
+steps = [["{target}", "durable", "data", "old"]]
+[crash]
+command = ["{target}", "rename", "data", "new"]
+model = "power-loss"
+crash_states = "all"
+[[recover]]
+command = ["cat", "data"]
+stdout_equals = "new"
+)");
+  const auto r = s.run();
+  INFO(shown(r));
+  CHECK(exited_with(r, 1));
+  // State #1 (only the temporary's creation persisted) is planned by the
+  // point's first run, so its rerun is the point with every state.
+  CHECK_THAT(r.out.text, Contains("  rename@sys:rename@1+#1\n"));
+  CHECK_THAT(r.out.text, Contains(" run --only 'rename@sys:rename@1+' --crash-states all ."));
+}
