@@ -205,7 +205,6 @@ std::optional<decoded_call> call_decoder::rename_call(context& c) {
   op.path = root_.display(*from);
   op.path2 = root_.display(*to);
   identity_of(op, *from, false);
-  c.d.at_exit.forgets_paths = true;
   return std::move(c.d);
 }
 
@@ -239,7 +238,6 @@ std::optional<decoded_call> call_decoder::link_call(context& c) {
   if (!from || !to || !(root_.relative(*from) || root_.holds_entry(*to))) return std::nullopt;
   op.path = root_.display(*from);
   op.path2 = root_.display(*to);
-  c.d.at_exit.forgets_paths = true;
   return std::move(c.d);
 }
 
@@ -263,7 +261,6 @@ std::optional<decoded_call> call_decoder::remove_call(context& c) {
   if (!abs || !root_.holds_entry(*abs)) return std::nullopt;
   op.path = *root_.relative(*abs);
   identity_of(op, *abs, false);
-  c.d.at_exit.forgets_paths = true;
   return std::move(c.d);
 }
 

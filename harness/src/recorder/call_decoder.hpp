@@ -35,7 +35,6 @@ struct exit_plan {
   bool identity_from_result_fd = false;  // open: the new descriptor's dev/ino
   std::string identity_from_path;        // mkdir, symlink: lstat this absolute path
   bool payload_from_file = false;        // copy_file_range, sendfile, splice: read what landed
-  bool forgets_paths = false;            // rename, link, unlink: cached paths may be stale
   bool warns_direct_io = false;          // an O_DIRECT open under the root
 };
 

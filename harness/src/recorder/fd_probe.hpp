@@ -9,9 +9,12 @@
 // thread is stopped, and the duplicate is closed before it runs again, so
 // locks and close semantics are untouched), then fstat, lseek(SEEK_CUR) and
 // F_GETFL on it: a few cheap system calls instead of parsing /proc text. The
-// path is asked of the kernel (readlink of /proc/self/fd/N) once per file and
-// cached by (st_dev, st_ino) until a modelled rename, link or unlink may
-// have changed it (forget_paths). Where pidfd_getfd cannot be used (kernels
+// path is asked of the kernel (readlink of /proc/self/fd/N) on every call and
+// never cached: a cache keyed by (st_dev, st_ino) goes stale when a file is
+// deleted and a new one reuses its inode (ext4 does so at once), and a write
+// into the workdir would then be taken for one outside it, unrecorded. The
+// readlink costs about a microsecond against the stop's 25 (performance.md).
+// Where pidfd_getfd cannot be used (kernels
 // before 5.6, a thread with its own descriptor table on kernels before 6.9),
 // /proc/TID/fd and /proc/TID/fdinfo are read instead.
 #pragma once
@@ -53,27 +56,13 @@ class fd_prober {
   // read-only through /proc (for reading what a copy wrote); -1 on failure.
   static int reopen_for_reading(pid_t tid, int fd);
 
-  void forget_paths() { paths_.clear(); }
   void thread_gone(pid_t tid);
 
  private:
   int pidfd_for(pid_t tid, pid_t tgid);
   std::optional<fd_facts> facts_from_proc(pid_t tid, int fd, bool want_pos);
-  std::string path_of(int our_fd, dev_t dev, ino_t ino);
-
-  struct file_key {
-    dev_t dev;
-    ino_t ino;
-    bool operator==(const file_key&) const = default;
-  };
-  struct file_key_hash {
-    std::size_t operator()(const file_key& k) const noexcept {
-      return std::hash<std::uint64_t>{}(k.ino * 31 + k.dev);
-    }
-  };
 
   std::unordered_map<pid_t, int> pidfds_;
-  std::unordered_map<file_key, std::string, file_key_hash> paths_;
   bool thread_pidfds_ = true;  // pidfd_open(PIDFD_THREAD) works here
   bool getfd_works_ = true;    // pidfd_getfd exists here
 };

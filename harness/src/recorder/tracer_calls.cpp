@@ -157,7 +157,6 @@ void tracer::finish_call(pid_t tid, thread_state& t, std::int64_t result) {
         op.ino = st.st_ino;
       }
     }
-    if (plan.forgets_paths) fds_.forget_paths();
     if (plan.warns_direct_io) {
       warn("direct-io", t.tgid,
            fmt::format("O_DIRECT open of \"{}\": direct I/O bypasses the page cache, so the power-loss model "
