@@ -75,6 +75,7 @@ std::string entry_text(const history_op& h) {
   return rec::describe(op);
 }
 
+// The inode the log gives, as its first file: make_history numbers the generation.
 std::optional<file_id> id_of(const io_op& op) {
   if (op.dev && op.ino) return file_id{*op.dev, *op.ino};
   return std::nullopt;
@@ -112,6 +113,7 @@ history_op classify(const io_op& op, const name_table& names) {
       (op.kind == call_kind::open || op.kind == call_kind::mkdir || op.kind == call_kind::symlink)) {
     return h;
   }
+  h.file = id_of(op);
   switch (op.kind) {
     case call_kind::write:
     case call_kind::copy_file_range:
@@ -120,7 +122,6 @@ history_op classify(const io_op& op, const name_table& names) {
     case call_kind::truncate:
     case call_kind::fallocate:
       h.role = op_role::data;
-      h.file = id_of(op);
       if (!h.file) unusable(op, "the log does not say which file (no dev/ino)");
       if (op.kind != call_kind::truncate && !op.offset) unusable(op, "the log does not say at which offset");
       break;
@@ -128,11 +129,9 @@ history_op classify(const io_op& op, const name_table& names) {
       if ((op.flags & O_CREAT) != 0 && names.at(op.path).what == object::kind::absent) {
         h.role = op_role::entry;
         h.action = entry_action::create;
-        h.file = id_of(op);
         if (!h.file) unusable(op, "the log does not say which file it created (no dev/ino)");
       } else if ((op.flags & O_TRUNC) != 0 && (op.flags & O_ACCMODE) != O_RDONLY) {
         h.role = op_role::data;
-        h.file = id_of(op);
         if (!h.file) unusable(op, "the log does not say which file it truncated (no dev/ino)");
       }
       break;
@@ -147,7 +146,6 @@ history_op classify(const io_op& op, const name_table& names) {
     case call_kind::link:
       h.role = op_role::entry;
       h.action = entry_action::link;
-      h.file = id_of(op);
       break;
     case call_kind::unlink:
       h.role = op_role::entry;
@@ -167,7 +165,6 @@ history_op classify(const io_op& op, const name_table& names) {
       }
       h.role = op_role::entry;
       h.action = (op.flags & rename_exchange) != 0 ? entry_action::exchange : entry_action::rename;
-      h.file = id_of(op);
       break;
     }
     case call_kind::fsync:
@@ -217,7 +214,7 @@ void decide_data(history_op& h, const sync_index& syncs) {
   h.durable = syncs.any_after(op.end_seq, [&](const history_op& s) {
     if (syncs_everything(s, h.file->dev)) return true;
     if (s.op.kind == call_kind::sync || s.op.kind == call_kind::syncfs) return false;
-    if (id_of(s.op) != h.file) return false;
+    if (s.file != h.file) return false;
     if (s.op.how != outcome::done || s.op.result != 0) {
       failed = true;
       return false;
@@ -255,22 +252,55 @@ void decide_entry(history_op& h, const sync_index& syncs, std::uint64_t root_dev
 void add_home_names(history& h) {
   std::set<file_id> named, created;
   for (const auto& [name, b] : h.initial) {
-    if (b.what == rec::name_binding::object::file) named.insert(b.id);
+    if (b.what == rec::name_binding::object::file) named.insert({b.id.dev, b.id.ino});
   }
   for (const history_op& o : h.ops) {
     if (o.action == entry_action::create && o.file) created.insert(*o.file);
   }
   for (const history_op& o : h.ops) {
     if (o.role != op_role::data || named.count(*o.file) != 0 || created.count(*o.file) != 0) continue;
-    if (h.initial.count(o.op.path) != 0) continue;
+    if (h.initial.count(o.op.path) != 0 || o.file->gen != 0) continue;  // gen > 0: made by the command
     rec::name_binding b;
     b.what = rec::name_binding::object::file;
-    b.id = *o.file;
+    b.id = {o.file->dev, o.file->ino};
     b.seq = o.op.seq;
     h.initial.emplace(o.op.path, b);
     named.insert(*o.file);
   }
 }
+
+bool makes_file(const history_op& h) {
+  switch (h.action) {
+    case entry_action::create:
+    case entry_action::mkdir:
+    case entry_action::symlink: return true;
+    default: return h.op.kind == call_kind::open && (h.op.flags & O_TMPFILE) == O_TMPFILE;
+  }
+}
+
+// Which of the files an inode held in turn each call acted on (history.hpp).
+class generations {
+ public:
+  explicit generations(const history& h) {
+    for (const auto& [name, b] : h.initial) {
+      if (b.what == rec::name_binding::object::file || b.what == rec::name_binding::object::dir)
+        current(b.id);
+    }
+  }
+  // The file the inode holds now; a sighting counts as seen from here on.
+  file_id current(rec::file_id inode) {
+    return {inode.dev, inode.ino, gens_.try_emplace(inode, 0).first->second};
+  }
+  void number(history_op& h) {
+    if (!h.file) return;
+    const auto [it, fresh] = gens_.try_emplace({h.file->dev, h.file->ino}, 0);
+    if (!fresh && makes_file(h)) ++it->second;  // the file seen before was freed
+    h.file->gen = it->second;
+  }
+
+ private:
+  std::map<rec::file_id, std::uint32_t> gens_;
+};
 
 }  // namespace
 
@@ -316,16 +346,29 @@ history make_history(std::vector<rec::io_op> ops, rec::undo_index undo) {
     if (name != ".") check_inside(name, named);
   }
   h.initial = std::move(undo.names);
-  h.preimages = std::move(undo.preimages);
+  std::vector<rec::preimage> preimages;
+  for (auto& [id, p] : undo.preimages) preimages.push_back(std::move(p));
+  std::sort(preimages.begin(), preimages.end(),
+            [](const rec::preimage& a, const rec::preimage& b) { return a.seq < b.seq; });
 
+  generations gens(h);
+  auto pre = preimages.begin();
+  // A pre-image is of the file its inode held before call `seq` ran.
+  const auto take_preimages = [&](std::uint64_t before) {
+    for (; pre != preimages.end() && pre->seq <= before; ++pre)
+      h.preimages.emplace(gens.current(pre->id), *pre);
+  };
   name_table names = name_table::initial(h);
   for (const io_op& op : ops) {
     if (!took_effect(op)) continue;
     check_paths(op);
+    take_preimages(op.seq);
     history_op one = classify(op, names);
+    gens.number(one);
     names.apply(one);
     h.ops.push_back(std::move(one));
   }
+  take_preimages(UINT64_MAX);
   add_home_names(h);
 
   sync_index syncs;

@@ -24,6 +24,14 @@
 // An unfinished op is never durable. `pending` lists the others, in program
 // order: the ops a power loss may drop.
 //
+// A file is its inode (dev, ino) and a generation: ext4 and xfs give a freed
+// inode to the next file made, so one command can make a file on the inode of
+// one it deleted, and an fsync of the new file is none of the old. A call that
+// makes a file (a create by open, mkdir, symlink, an O_TMPFILE open) on an
+// inode already seen, in an earlier call or bound to a name at the start,
+// starts the next generation; every other call acts on the current one, and a
+// pre-image belongs to the one current when it was taken.
+//
 // Whether an open created its file needs the names as they were before the
 // command: the undo index (crashpoint-record --undo). Every path the history
 // will act on is checked to lie under the root: a relative path with "..",
@@ -45,7 +53,15 @@
 namespace crashpoint::power_loss {
 
 namespace rec = crashpoint::recorder;
-using rec::file_id;
+
+// A file as the model tells files apart: its inode, and which of the files
+// made on it during the command (0: the first seen).
+struct file_id {
+  std::uint64_t dev = 0, ino = 0;
+  std::uint32_t gen = 0;
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 flags the 0 of the defaulted <=>
+  auto operator<=>(const file_id&) const = default;
+};
 
 class history_error : public std::runtime_error {
  public:
@@ -71,7 +87,7 @@ struct history_op {
   rec::io_op op;
   op_role role = op_role::other;
   entry_action action = entry_action::none;
-  std::optional<file_id> file;  // data ops: the file changed; create, link: the file named
+  std::optional<file_id> file;  // the file it acted on (data ops: changed; create, link: named), if logged
   bool durable = false;
   std::string why_not;    // when !durable: "never fsynced", "parent directory never fsynced", ...
   std::string text;       // as the lost list shows it: write("wal.log", 4096..8192)
@@ -87,8 +103,8 @@ struct history {
   std::vector<history_op> ops;       // effective ops, in program order
   std::vector<std::size_t> pending;  // indices into ops: the data and entry ops that are not durable
   std::map<std::string, rec::name_binding> initial;  // names as they were, from the undo index
-  std::map<file_id, rec::preimage> preimages;
-  bool log_complete = false;  // the log has its end line
+  std::map<file_id, rec::preimage> preimages;        // by the generation each was taken of
+  bool log_complete = false;                         // the log has its end line
 };
 
 history load_history(const std::filesystem::path& log, const std::filesystem::path& undo_dir,

@@ -12,10 +12,11 @@ bool inside(const std::string& path) { return !path.empty() && path.front() != '
 
 object from_binding(const rec::name_binding& b) {
   using k = rec::name_binding::object;
+  const file_id first{b.id.dev, b.id.ino};  // there at the start: the inode's first file
   switch (b.what) {
     case k::absent: return {};
-    case k::file: return {object::kind::file, b.id, {}};
-    case k::dir: return {object::kind::dir, b.id, {}};
+    case k::file: return {object::kind::file, first, {}};
+    case k::dir: return {object::kind::dir, first, {}};
     case k::symlink: return {object::kind::symlink, {}, b.target};
     case k::other: return {object::kind::other, {}, {}};
   }
@@ -24,7 +25,6 @@ object from_binding(const rec::name_binding& b) {
 
 object file_object(const history_op& h) {
   if (h.file) return {object::kind::file, *h.file, {}};
-  if (h.op.dev && h.op.ino) return {object::kind::file, {*h.op.dev, *h.op.ino}, {}};
   return {};
 }
 
@@ -54,7 +54,7 @@ bool name_table::apply(const history_op& h) {
     case entry_action::none: return true;
     case entry_action::create: names_[op.path] = file_object(h); return true;
     case entry_action::mkdir:
-      names_[op.path] = {object::kind::dir, {op.dev.value_or(0), op.ino.value_or(0)}, {}};
+      names_[op.path] = {object::kind::dir, h.file.value_or(file_id{}), {}};
       return true;
     case entry_action::symlink: names_[op.path2] = {object::kind::symlink, {}, op.path}; return true;
     case entry_action::unlink:

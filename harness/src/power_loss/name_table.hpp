@@ -17,13 +17,9 @@
 #include <optional>
 #include <string>
 
-#include "recorder/undo_store.hpp"
+#include "power_loss/history.hpp"
 
 namespace crashpoint::power_loss {
-
-struct history;
-struct history_op;
-using recorder::file_id;
 
 struct object {
   enum class kind : std::uint8_t { absent, file, dir, symlink, other };

@@ -43,6 +43,9 @@ std::uint64_t keep_sectors_bytes(const history_op& w, std::uint64_t sectors) {
 
 std::string range(std::uint64_t off, std::uint64_t len) { return fmt::format("{}..{}", off, off + len); }
 
+// A file's name in the staging folder: two files of one inode may both be there.
+std::string staged_name(file_id id) { return fmt::format("{}-{}-{}", id.dev, id.ino, id.gen); }
+
 // Whether dropped write b continues dropped write a: same call kind, file and
 // reason, starting where a ended.
 bool continues(const history_op& a, const history_op& b) {
@@ -276,7 +279,7 @@ std::optional<std::string> rebuilder::preimage_of(file_id id) const {
                       "(a file its owner cannot read?)",
                       id.dev, id.ino));
     }
-    return rec::preimage_name(id);
+    return rec::preimage_name(it->second.id);
   }
   for (const history_op& o : h_.ops) {
     if (o.action == entry_action::create && o.file == id) return std::nullopt;  // made by the command: empty
@@ -301,7 +304,7 @@ mode_t mode_of(const history& h, const name_table& crashed, const workdir_tree& 
 
 void rebuilder::stage(int staging, file_id id, bool synthesize, const std::vector<replay_step>& steps,
                       rebuild_result& r) {
-  const std::string staged = rec::preimage_name(id);
+  const std::string staged = staged_name(id);
   if (!synthesize) {
     tree_.link_out(*crashed_.name_of(id), staging, staged);
     return;
@@ -427,7 +430,7 @@ void rebuilder::materialize(std::vector<std::string>& changed, const std::set<fi
         made = tree_.mkdir(n, it != h_.initial.end() && it->second.mode != 0 ? it->second.mode : 0755);
         break;
       }
-      case kind::file: made = tree_.link(staging.get(), rec::preimage_name(want.id), n); break;
+      case kind::file: made = tree_.link(staging.get(), staged_name(want.id), n); break;
       case kind::symlink: made = tree_.symlink(want.target, n); break;
     }
     ++r.names_changed;
