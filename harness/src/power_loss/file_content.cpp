@@ -22,14 +22,10 @@ namespace {
 
 constexpr std::uint64_t max_chunk = 1 << 20;
 
-[[noreturn]] void fail(const std::string& what, int error) {
-  throw rebuild_error(fmt::format("{}: {}", what, std::strerror(error)));
-}
-
 void write_at(int fd, std::string_view bytes, std::uint64_t offset) {
   while (!bytes.empty()) {
     const ssize_t n = ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
-    if (n <= 0) fail("writing a rebuilt file", n < 0 ? errno : EIO);
+    if (n <= 0) throw_rebuild_error("writing a rebuilt file", n < 0 ? errno : EIO);
     bytes.remove_prefix(static_cast<std::size_t>(n));
     offset += static_cast<std::uint64_t>(n);
   }
@@ -37,7 +33,7 @@ void write_at(int fd, std::string_view bytes, std::uint64_t offset) {
 
 std::uint64_t file_size(int fd) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0) fail("fstat of a rebuilt file", errno);
+  if (::fstat(fd, &st) != 0) throw_rebuild_error("fstat of a rebuilt file", errno);
   return static_cast<std::uint64_t>(st.st_size);
 }
 
@@ -53,7 +49,7 @@ void zero_range(int fd, std::uint64_t offset, std::uint64_t length) {
 
 std::uint64_t copy_preimage(int from, int to) {
   const std::uint64_t size = file_size(from);
-  if (rec::copy_contents(from, to, size) == "unreadable") fail("reading a pre-image", EIO);
+  if (rec::copy_contents(from, to, size) == "unreadable") throw_rebuild_error("reading a pre-image", EIO);
   return size;
 }
 
@@ -71,7 +67,8 @@ void apply_fallocate(int fd, const history_op& h) {
     zero_range(fd, off, std::min(len, size - off));
   }
   if ((mode & (FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) == 0 && off + len > size) {
-    if (::ftruncate(fd, static_cast<off_t>(off + len)) != 0) fail("extending a rebuilt file", errno);
+    if (::ftruncate(fd, static_cast<off_t>(off + len)) != 0)
+      throw_rebuild_error("extending a rebuilt file", errno);
   }
 }
 
@@ -97,7 +94,7 @@ std::string garbage_bytes(std::uint64_t seed, std::uint64_t n) {
 payload_reader::payload_reader(const std::filesystem::path& file) : path_(file) {
   if (file.empty()) return;
   fd_ = unique_fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
-  if (!fd_) fail(fmt::format("payloads {}", file.string()), errno);
+  if (!fd_) throw_rebuild_error(fmt::format("payloads {}", file.string()), errno);
   struct stat st {};
   if (::fstat(fd_.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     throw rebuild_error(fmt::format("payloads {}: not a regular file", file.string()));
@@ -122,7 +119,7 @@ std::string payload_reader::read_part(const history_op& h, std::uint64_t skip, s
   while (done < out.size()) {
     const ssize_t got = ::pread(fd_.get(), out.data() + done, out.size() - done,
                                 static_cast<off_t>(*op.payload + skip + done));
-    if (got <= 0) fail(fmt::format("reading {}", path_.string()), got < 0 ? errno : EIO);
+    if (got <= 0) throw_rebuild_error(fmt::format("reading {}", path_.string()), got < 0 ? errno : EIO);
     done += static_cast<std::size_t>(got);
   }
   return out;
@@ -133,7 +130,7 @@ content_stats build_content(int out_fd, int undo_dir_fd, const std::optional<std
   content_stats stats;
   if (preimage) {
     unique_fd in(::openat(undo_dir_fd, preimage->c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!in) fail(fmt::format("pre-image {}", *preimage), errno);
+    if (!in) throw_rebuild_error(fmt::format("pre-image {}", *preimage), errno);
     stats.copied = copy_preimage(in.get(), out_fd);
   }
   for (const replay_step& step : steps) {
@@ -154,7 +151,8 @@ content_stats build_content(int out_fd, int undo_dir_fd, const std::optional<std
       stats.replayed += n;
     } else if (op.kind == rec::call_kind::truncate || op.kind == rec::call_kind::open) {
       const std::uint64_t size = op.kind == rec::call_kind::open ? 0 : op.length.value_or(0);
-      if (::ftruncate(out_fd, static_cast<off_t>(size)) != 0) fail("truncating a rebuilt file", errno);
+      if (::ftruncate(out_fd, static_cast<off_t>(size)) != 0)
+        throw_rebuild_error("truncating a rebuilt file", errno);
     } else if (op.kind == rec::call_kind::fallocate) {
       apply_fallocate(out_fd, h);
     }
@@ -243,10 +241,10 @@ content_stats revert_in_place(int fd, int undo_dir_fd, const std::optional<std::
   unique_fd pre;
   if (preimage) {
     pre = unique_fd(::openat(undo_dir_fd, preimage->c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-    if (!pre) fail(fmt::format("pre-image {}", *preimage), errno);
+    if (!pre) throw_rebuild_error(fmt::format("pre-image {}", *preimage), errno);
   }
   const std::uint64_t size = size_after(preimage_size, kept);
-  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) fail("truncating a rebuilt file", errno);
+  if (::ftruncate(fd, static_cast<off_t>(size)) != 0) throw_rebuild_error("truncating a rebuilt file", errno);
   for (byte_range r : merged(std::move(dirty))) {
     r.end = std::min(r.end, size);
     for (std::uint64_t at = r.start; at < r.end; at += max_chunk) {
@@ -258,7 +256,7 @@ content_stats revert_in_place(int fd, int undo_dir_fd, const std::optional<std::
         while (got < want) {
           const ssize_t n =
               ::pread(pre.get(), buf.data() + got, want - got, static_cast<off_t>(piece.start + got));
-          if (n <= 0) fail("reading a pre-image", n < 0 ? errno : EIO);
+          if (n <= 0) throw_rebuild_error("reading a pre-image", n < 0 ? errno : EIO);
           got += static_cast<std::size_t>(n);
         }
         stats.copied += want;

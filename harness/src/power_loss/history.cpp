@@ -27,8 +27,6 @@ constexpr std::uint64_t o_dsync = O_DSYNC;  // O_SYNC includes this bit
 constexpr std::uint64_t rwf_dsync = 0x2, rwf_sync = 0x4;
 constexpr std::uint64_t rename_exchange = 0x2, rename_whiteout = 0x4;
 
-bool inside(const std::string& path) { return !path.empty() && path.front() != '/'; }
-
 bool took_effect(const io_op& op) {
   if (op.how == outcome::unfinished) return true;
   return op.how == outcome::done && op.result && *op.result >= 0;
@@ -90,9 +88,9 @@ void check_paths(const io_op& op) {
   switch (op.kind) {
     case call_kind::rename:
     case call_kind::link:
-      if (!inside(op.path) && !inside(op.path2)) unusable(op, "neither name is under the root");
-      if (inside(op.path)) check_inside(op.path, op);
-      if (inside(op.path2)) check_inside(op.path2, op);
+      if (!under_root(op.path) && !under_root(op.path2)) unusable(op, "neither name is under the root");
+      if (under_root(op.path)) check_inside(op.path, op);
+      if (under_root(op.path2)) check_inside(op.path2, op);
       return;
     case call_kind::symlink: check_inside(op.path2, op); return;  // path is the link's text
     case call_kind::syncfs:
@@ -157,7 +155,7 @@ history_op classify(const io_op& op, const name_table& names) {
       break;
     case call_kind::rename: {
       if ((op.flags & rename_whiteout) != 0) unusable(op, "RENAME_WHITEOUT is not modelled");
-      const object src = inside(op.path) ? names.at(op.path) : object{};
+      const object src = under_root(op.path) ? names.at(op.path) : object{};
       if (src.what == object::kind::dir) {
         unusable(op,
                  "renaming a directory is not modelled by the power-loss rebuild (its entries would move "
@@ -232,9 +230,9 @@ void decide_entry(history_op& h, const sync_index& syncs, std::uint64_t root_dev
   }
   std::set<std::string> parents;
   const bool second_only = h.action == entry_action::symlink || h.action == entry_action::link;
-  if (!second_only && inside(op.path)) parents.insert(parent_of(op.path));
+  if (!second_only && under_root(op.path)) parents.insert(parent_of(op.path));
   if ((second_only || h.action == entry_action::rename || h.action == entry_action::exchange) &&
-      inside(op.path2)) {
+      under_root(op.path2)) {
     parents.insert(parent_of(op.path2));
   }
   h.durable = std::all_of(parents.begin(), parents.end(), [&](const std::string& dir) {

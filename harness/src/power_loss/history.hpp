@@ -112,6 +112,10 @@ history load_history(const std::filesystem::path& log, const std::filesystem::pa
 // The same from ops already read (any order; they are sorted) and an undo index.
 history make_history(std::vector<rec::io_op> ops, rec::undo_index undo);
 
+// The log names what lies under the root by a relative path, anything else
+// by an absolute one.
+inline bool under_root(const std::string& path) { return !path.empty() && path.front() != '/'; }
+
 // A path under the root as the log gives it ("a/b"): refuses "", "/x", "..", "a/./b", "a//b".
 void check_inside(const std::string& path, const rec::io_op& op);
 

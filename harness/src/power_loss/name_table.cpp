@@ -8,8 +8,6 @@ namespace crashpoint::power_loss {
 
 namespace {
 
-bool inside(const std::string& path) { return !path.empty() && path.front() != '/'; }
-
 object from_binding(const rec::name_binding& b) {
   using k = rec::name_binding::object;
   const file_id first{b.id.dev, b.id.ino};  // there at the start: the inode's first file
@@ -60,16 +58,16 @@ bool name_table::apply(const history_op& h) {
     case entry_action::unlink:
     case entry_action::rmdir: names_[op.path] = {}; return true;
     case entry_action::link: {
-      const object src = inside(op.path) ? at(op.path) : file_object(h);
+      const object src = under_root(op.path) ? at(op.path) : file_object(h);
       if (src.what == object::kind::absent) return false;
       names_[op.path2] = src;
       return true;
     }
     case entry_action::rename: {
-      const object src = inside(op.path) ? at(op.path) : file_object(h);
+      const object src = under_root(op.path) ? at(op.path) : file_object(h);
       if (src.what == object::kind::absent) return false;
-      if (inside(op.path2)) names_[op.path2] = src;
-      if (inside(op.path)) names_[op.path] = {};
+      if (under_root(op.path2)) names_[op.path2] = src;
+      if (under_root(op.path)) names_[op.path] = {};
       return true;
     }
     case entry_action::exchange: {

@@ -14,13 +14,13 @@
 
 namespace crashpoint::power_loss {
 
+void throw_rebuild_error(const std::string& what, int error) {
+  throw rebuild_error(fmt::format("{}: {}", what, std::strerror(error)));
+}
+
 namespace {
 
 constexpr int max_depth = 256;
-
-[[noreturn]] void fail(const std::string& what, int error) {
-  throw rebuild_error(fmt::format("{}: {}", what, std::strerror(error)));
-}
 
 std::vector<std::string> components(const std::string& name) {
   if (name.empty() || name.front() == '/')
@@ -56,7 +56,7 @@ unique_fd::~unique_fd() {
 
 workdir_tree::workdir_tree(const std::filesystem::path& root) : root_(root) {
   dir_ = unique_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!dir_) fail(root.string(), errno);
+  if (!dir_) throw_rebuild_error(root.string(), errno);
 }
 
 std::pair<unique_fd, std::string> workdir_tree::parent(const std::string& name) const {
@@ -83,7 +83,7 @@ void workdir_tree::unlink(const std::string& name) const {
   const auto [dir, leaf] = parent(name);
   if (!dir) return;  // its directory is gone already
   if (::unlinkat(dir.get(), leaf.c_str(), 0) != 0 && errno != ENOENT)
-    fail(fmt::format("unlink \"{}\"", name), errno);
+    throw_rebuild_error(fmt::format("unlink \"{}\"", name), errno);
 }
 
 void empty_directory(int dir, const std::string& shown_as, int depth) {
@@ -93,7 +93,7 @@ void empty_directory(int dir, const std::string& shown_as, int depth) {
   DIR* d = copy >= 0 ? ::fdopendir(copy) : nullptr;
   if (d == nullptr) {
     if (copy >= 0) ::close(copy);
-    fail(fmt::format("read \"{}\"", shown_as), errno);
+    throw_rebuild_error(fmt::format("read \"{}\"", shown_as), errno);
   }
   std::vector<std::pair<std::string, bool>> entries;
   while (const dirent* e = ::readdir(d)) {
@@ -105,12 +105,12 @@ void empty_directory(int dir, const std::string& shown_as, int depth) {
   for (const auto& [n, is_dir] : entries) {
     if (::unlinkat(dir, n.c_str(), 0) == 0 || errno == ENOENT) continue;
     if (errno != EISDIR && errno != EPERM && !is_dir)
-      fail(fmt::format("unlink \"{}/{}\"", shown_as, n), errno);
+      throw_rebuild_error(fmt::format("unlink \"{}/{}\"", shown_as, n), errno);
     unique_fd sub(::openat(dir, n.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!sub) fail(fmt::format("open \"{}/{}\"", shown_as, n), errno);
+    if (!sub) throw_rebuild_error(fmt::format("open \"{}/{}\"", shown_as, n), errno);
     empty_directory(sub.get(), shown_as + "/" + n, depth + 1);
     if (::unlinkat(dir, n.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT) {
-      fail(fmt::format("rmdir \"{}/{}\"", shown_as, n), errno);
+      throw_rebuild_error(fmt::format("rmdir \"{}/{}\"", shown_as, n), errno);
     }
   }
 }
@@ -121,18 +121,18 @@ void workdir_tree::remove_tree(const std::string& name) const {
   unique_fd sub(::openat(dir.get(), leaf.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (!sub) {
     if (errno == ENOENT) return;
-    fail(fmt::format("open \"{}\"", name), errno);
+    throw_rebuild_error(fmt::format("open \"{}\"", name), errno);
   }
   empty_directory(sub.get(), name);
   if (::unlinkat(dir.get(), leaf.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
-    fail(fmt::format("rmdir \"{}\"", name), errno);
+    throw_rebuild_error(fmt::format("rmdir \"{}\"", name), errno);
 }
 
 bool workdir_tree::mkdir(const std::string& name, mode_t mode) const {
   const auto [dir, leaf] = parent(name);
   if (!dir) return false;
   if (::mkdirat(dir.get(), leaf.c_str(), mode) != 0 && errno != EEXIST)
-    fail(fmt::format("mkdir \"{}\"", name), errno);
+    throw_rebuild_error(fmt::format("mkdir \"{}\"", name), errno);
   return true;
 }
 
@@ -140,7 +140,7 @@ bool workdir_tree::link(int from_dir, const std::string& from_name, const std::s
   const auto [dir, leaf] = parent(name);
   if (!dir) return false;
   if (::linkat(from_dir, from_name.c_str(), dir.get(), leaf.c_str(), 0) != 0)
-    fail(fmt::format("link \"{}\"", name), errno);
+    throw_rebuild_error(fmt::format("link \"{}\"", name), errno);
   return true;
 }
 
@@ -148,22 +148,22 @@ bool workdir_tree::symlink(const std::string& target, const std::string& name) c
   const auto [dir, leaf] = parent(name);
   if (!dir) return false;
   if (::symlinkat(target.c_str(), dir.get(), leaf.c_str()) != 0)
-    fail(fmt::format("symlink \"{}\"", name), errno);
+    throw_rebuild_error(fmt::format("symlink \"{}\"", name), errno);
   return true;
 }
 
 void workdir_tree::link_out(const std::string& name, int to_dir, const std::string& to_name) const {
   const auto [dir, leaf] = parent(name);
   if (!dir || ::linkat(dir.get(), leaf.c_str(), to_dir, to_name.c_str(), 0) != 0) {
-    fail(fmt::format("link \"{}\" into the staging folder", name), dir ? errno : ENOENT);
+    throw_rebuild_error(fmt::format("link \"{}\" into the staging folder", name), dir ? errno : ENOENT);
   }
 }
 
 unique_fd workdir_tree::open_file(const std::string& name, int flags) const {
   const auto [dir, leaf] = parent(name);
-  if (!dir) fail(fmt::format("open \"{}\"", name), ENOENT);
+  if (!dir) throw_rebuild_error(fmt::format("open \"{}\"", name), ENOENT);
   unique_fd f(::openat(dir.get(), leaf.c_str(), flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-  if (!f) fail(fmt::format("open \"{}\"", name), errno);
+  if (!f) throw_rebuild_error(fmt::format("open \"{}\"", name), errno);
   return f;
 }
 

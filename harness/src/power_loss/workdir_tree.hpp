@@ -28,6 +28,9 @@ class rebuild_error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Throws rebuild_error "WHAT: strerror(error)".
+[[noreturn]] void throw_rebuild_error(const std::string& what, int error);
+
 // The rebuild failed after it had started to change the tree: the tree is
 // neither as crashed nor the state.
 class rebuild_failure : public rebuild_error {
