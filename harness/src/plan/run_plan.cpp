@@ -7,6 +7,7 @@
 
 #include "scenario/toml_reader.hpp"
 #include "util/did_you_mean.hpp"
+#include "util/text.hpp"
 
 namespace crashpoint::harness {
 
@@ -43,8 +44,6 @@ bool matches_only(const run_spec& run, const std::vector<std::string>& only) {
   if (only.empty()) return true;
   return std::any_of(only.begin(), only.end(), [&](const std::string& id) { return only_names(id, run); });
 }
-
-std::string in_double_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 // Why `only` names no run, and the likeliest id the user meant.
 std::string unknown_only(const std::string& only, const std::vector<run_spec>& all) {

@@ -10,6 +10,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "util/text.hpp"
+
 namespace crashpoint::harness {
 namespace {
 
@@ -22,8 +24,6 @@ std::optional<std::size_t> parse_count(std::string_view text) {
   if (ec != std::errc{} || ptr != end || text.front() == '+') return std::nullopt;
   return value;
 }
-
-std::string in_double_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 // A variable's value; unset and empty are the same.
 std::optional<std::string> variable(const env_lookup& getenv, const char* name) {

@@ -17,6 +17,8 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
+std::string in_double_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
 std::string tail_lines(const std::string& text, std::size_t max_lines, std::string_view indent) {
   std::vector<std::string> lines;
   std::istringstream in(text);
