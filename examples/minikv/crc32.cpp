@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::uint32_t reflected_polynomial = 0xEDB88320u;
 
-// table[b] is the CRC of the single byte b: one lookup per byte instead of eight shifts.
+// crc_table[b] is the CRC of the single byte b: one lookup per byte instead of eight shifts.
 constexpr std::array<std::uint32_t, 256> make_table() {
   std::array<std::uint32_t, 256> table{};
   for (std::uint32_t byte = 0; byte < 256; ++byte) {
@@ -22,7 +22,7 @@ constexpr std::array<std::uint32_t, 256> make_table() {
   return table;
 }
 
-constexpr std::array<std::uint32_t, 256> table = make_table();
+constexpr std::array<std::uint32_t, 256> crc_table = make_table();
 
 }  // namespace
 
@@ -30,7 +30,7 @@ std::uint32_t crc32(std::string_view data, std::uint32_t previous) noexcept {
   std::uint32_t crc = ~previous;
   for (const char c : data) {
     const auto byte = static_cast<unsigned char>(c);
-    crc = table[(crc ^ byte) & 0xFFu] ^ (crc >> 8);
+    crc = crc_table[(crc ^ byte) & 0xFFu] ^ (crc >> 8);
   }
   return ~crc;
 }
