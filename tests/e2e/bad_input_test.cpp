@@ -207,8 +207,8 @@ equals = "keep me\n"
   const auto removed = s.suite().run({"--keep", "none"});
   INFO(shown(removed));
   CHECK(exited_with(removed, 0));
-  CHECK(read_text(outside / "secret.txt") == "keep me\n");
-  CHECK(read_text(outside / "dir" / "inner.txt") == "keep me too\n");
+  CHECK(read_file(outside / "secret.txt") == "keep me\n");
+  CHECK(read_file(outside / "dir" / "inner.txt") == "keep me too\n");
   CHECK(fs::is_symlink(fx / "file-link"));
   CHECK(fs::is_symlink(fx / "dir-link"));
 }

@@ -50,7 +50,7 @@ TEST_CASE("details: megabyte lines are cut in memory, on the console and in the 
   CHECK(longest_line(r.result.out.text) < 1200);
   CHECK_THAT(r.result.out.text, Contains("  " + std::string(510, 'x') + cut + std::string(512, 'x') + "\n"));
 
-  const json doc = json::parse(read_text(report));
+  const json doc = json::parse(read_file(report));
   REQUIRE(doc["runs"].size() == runs);
   for (const json& run : doc["runs"]) {
     std::size_t bytes = 0;

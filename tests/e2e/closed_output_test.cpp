@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "files.hpp"
 #include "hostile_support.hpp"
 
 using namespace crashpoint::test;
@@ -97,7 +98,7 @@ class piped_harness {
     return r > 0 ? std::optional<int>(status) : std::nullopt;
   }
 
-  std::string err() const { return read_text(err_); }
+  std::string err() const { return read_file(err_); }
 
  private:
   fs::path err_;
@@ -134,12 +135,6 @@ void kill_leftovers(const hostile_suite& s) {
     siginfo_t info{};
     ::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED);
   }
-}
-
-std::vector<std::string> names_in(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  return out;
 }
 
 }  // namespace
@@ -187,7 +182,7 @@ command = ["{target}", "--family"]
 
   // The completed runs are reported; the session says it was cut short.
   REQUIRE(fs::exists(report));
-  const json doc = json::parse(read_text(report));
+  const json doc = json::parse(read_file(report));
   CHECK(doc["interrupted"] == true);
   CHECK(doc["summary"] ==
         json{{"planned", 3}, {"completed", 2}, {"passed", 1}, {"failed", 1}, {"not_run", 1}});

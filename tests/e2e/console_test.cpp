@@ -18,22 +18,6 @@ using crashpoint::harness::shell_quote;
 
 namespace {
 
-// Passes at store_after_tmp, fails at store_after_rename (the new value survives).
-e2e_suite one_pass_one_fail() {
-  return e2e_suite(store_suite(),
-                   {{"old_value.toml", R"(checkpoints = ["store_after_tmp", "store_after_rename"]
-[setup]
-steps = [["{target}", "init"], ["{target}", "set", "5"]]
-[crash]
-command = ["{target}", "set", "7"]
-[[recover]]
-command = ["{target}", "get"]
-[[assert]]
-file = "data/value"
-equals = "5\n"
-)"}});
-}
-
 // `crashpoint args...` from the suite folder, on a terminal: `script` gives it
 // a pty and copies what it prints, with the terminal's \r\n made \n again.
 crashpoint::harness::command_result on_terminal(const e2e_suite& s, const std::vector<std::string>& args,
@@ -216,7 +200,7 @@ TEST_CASE("help: `crashpoint help` and `crashpoint help COMMAND` print the help"
 
 TEST_CASE("help: the man page, written by help2man at build time, holds every command's options") {
 #ifdef CRASHPOINT_TEST_MAN_PAGE
-  const std::string page = read_text(CRASHPOINT_TEST_MAN_PAGE);
+  const std::string page = read_file(CRASHPOINT_TEST_MAN_PAGE);
   INFO(page);
   CHECK_THAT(page, Contains(".TH CRASHPOINT \"1\""));
   CHECK_THAT(page, Contains("crash a program at each checkpoint, rerun it, check that it recovers"));

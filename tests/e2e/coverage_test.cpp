@@ -80,7 +80,7 @@ TEST_CASE("coverage --json writes every checkpoint, the undefined names and a su
   const auto r = coverage({"--source", "src", "--json", file.string(), "scenarios"}, tmp);
   INFO(shown(r));
   CHECK(exited_with(r, 1));
-  const nlohmann::json j = nlohmann::json::parse(read_text(file));
+  const nlohmann::json j = nlohmann::json::parse(read_file(file));
   CHECK(j["format_version"] == 1);
   CHECK(j["ran"] == false);
   REQUIRE(j["checkpoints"].size() == 6);

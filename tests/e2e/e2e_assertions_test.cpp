@@ -476,7 +476,7 @@ command = ["{target}", "get"]
   REQUIRE(exited_with(r, 0));
   const auto runs = s.kept_runs();
   REQUIRE(runs.size() == 1);
-  const auto state = nlohmann::json::parse(read_text(runs[0] / "state.json"));
+  const auto state = nlohmann::json::parse(read_file(runs[0] / "state.json"));
   CHECK(state["scenario"] == "state");
   CHECK(state["checkpoint"] == "store_after_tmp=kill");
   CHECK(state["workdir"] == (runs[0] / "work").string());
@@ -487,9 +487,9 @@ command = ["{target}", "get"]
   CHECK(crash["status"] == nlohmann::json{{"kind", "signaled"}, {"signal", 9}, {"signal_name", "SIGKILL"}});
   CHECK(crash["env"]["CRASHPOINT"] == "store_after_tmp=kill");
   CHECK(crash["duration_ms"].is_number());
-  CHECK(read_text(crash["stderr"].get<std::string>()) ==
+  CHECK(read_file(crash["stderr"].get<std::string>()) ==
         "CRASHPOINT: crashing at checkpoint `store_after_tmp` (intentional)\n");
   const auto& recover = state["steps"][3];
   CHECK(recover["status"] == nlohmann::json{{"kind", "exited"}, {"exit_code", 0}});
-  CHECK(read_text(recover["stdout"].get<std::string>()) == "5\n");
+  CHECK(read_file(recover["stdout"].get<std::string>()) == "5\n");
 }

@@ -69,7 +69,7 @@ TEST_CASE("setup, recovery and assertions never see CRASHPOINT* from the harness
   REQUIRE(exited_with(r, 0));
   const auto runs = s.kept_runs();
   REQUIRE(runs.size() == 1);
-  const auto blocks = blocks_of(read_text(runs[0] / "work/probe.log"));
+  const auto blocks = blocks_of(read_file(runs[0] / "work/probe.log"));
   REQUIRE(blocks.size() == 4);
 
   CHECK(with_prefix(blocks.at("setup"), "var ").empty());
@@ -98,7 +98,7 @@ TEST_CASE("every command gets a HOME and a TMPDIR of its run, beside the workdir
   const auto runs = s.kept_runs();
   REQUIRE(runs.size() == 1);
   const fs::path work = runs[0] / "work";
-  for (const auto& [phase, lines] : blocks_of(read_text(work / "probe.log"))) {
+  for (const auto& [phase, lines] : blocks_of(read_file(work / "probe.log"))) {
     INFO(phase);
     const fs::path home = value_of(lines, "HOME"), tmp = value_of(lines, "TMPDIR");
     CHECK(home != s.harness_home());
@@ -139,7 +139,7 @@ crash_status = 101
   REQUIRE(exited_with(r, 0));
   const auto runs = s.kept_runs();
   REQUIRE(runs.size() == 1);
-  const auto blocks = blocks_of(read_text(runs[0] / "work/probe.log"));
+  const auto blocks = blocks_of(read_file(runs[0] / "work/probe.log"));
   CHECK(with_prefix(blocks.at("setup"), "var ").empty());
   // CRASHPOINT is withheld from the crash command as well: only the suite's
   // variable arms it.

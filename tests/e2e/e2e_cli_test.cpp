@@ -11,24 +11,6 @@ using Catch::StartsWith;
 
 namespace {
 
-// One scenario over the store that passes at store_after_tmp and fails at
-// store_after_rename (the new value survives there, but it asserts the old).
-// `get` recovers; without a [[recover]] step the harness would rerun `set 7`.
-e2e_suite one_pass_one_fail() {
-  return e2e_suite(store_suite(),
-                   {{"old_value.toml", R"(checkpoints = ["store_after_tmp", "store_after_rename"]
-[setup]
-steps = [["{target}", "init"], ["{target}", "set", "5"]]
-[crash]
-command = ["{target}", "set", "7"]
-[[recover]]
-command = ["{target}", "get"]
-[[assert]]
-file = "data/value"
-equals = "5\n"
-)"}});
-}
-
 // Eight runs over the store with a fixed mix of verdicts.
 e2e_suite mixed_suite() {
   return e2e_suite(
@@ -122,7 +104,7 @@ TEST_CASE("run --keep failed (the default) keeps a failing run's directory and p
   const std::string kept = value_after(r.out.text, "kept: ");
   REQUIRE_FALSE(kept.empty());
   CHECK(fs::is_directory(fs::path(kept) / "work"));
-  CHECK(read_text(fs::path(kept) / "work/data/value") == "7\n");  // the state under test
+  CHECK(read_file(fs::path(kept) / "work/data/value") == "7\n");  // the state under test
   // Only the failing run is left under the harness's TMPDIR.
   const auto runs = s.kept_runs();
   REQUIRE(runs.size() == 1);

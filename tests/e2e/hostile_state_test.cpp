@@ -24,7 +24,7 @@ std::string scenario(const std::string& setup, const std::string& more) {
                                            "''']]\n[[recover]]\ncommand = [\"/bin/true\"]\n" + more);
 }
 
-void check_nothing_alive(const hostile_suite& s, const observed_run& r) {
+void check_nothing_left(const hostile_suite& s, const observed_run& r) {
   CHECK(r.leaked.empty());
   CHECK(s.leftovers().empty());
 }
@@ -63,7 +63,7 @@ value = 1
              Contains("file big is 2147483648 bytes: `json` reads files of at most 4 MiB"));
   CHECK(r.maxrss_kb > 0);
   CHECK(r.maxrss_kb < rss_bound_kib(100 * 1024));  // it read the whole file before: 4.2 GB
-  check_nothing_alive(s, r);
+  check_nothing_left(s, r);
 }
 
 TEST_CASE("hostile state: a check that outlasts the run's timeout gives up and says so") {
@@ -84,7 +84,7 @@ unchanged = true
              Contains("file huge: gave up after the run's timeout (1s) while reading file huge"));
   CHECK_THAT(r.result.out.text, Contains("file huge: no snapshot before the crash run: gave up after the "
                                          "run's timeout (1s) while reading file huge"));
-  check_nothing_alive(s, r);
+  check_nothing_left(s, r);
 }
 
 TEST_CASE("hostile state: a folder chain deeper than a walk goes fails glob and idempotent with the bound") {
@@ -114,7 +114,7 @@ count = 0
                                          "second recovery: " +
                                          bound));
   CHECK(r.maxrss_kb < rss_bound_kib(100 * 1024));
-  check_nothing_alive(s, r);
+  check_nothing_left(s, r);
 }
 
 TEST_CASE("hostile state: patterns over 10,000 lines and 64 KiB files match (libstdc++'s regex overflowed)") {
@@ -131,7 +131,7 @@ matches = '^(x|y)+$'
   INFO(shown(r.result));
   CHECK(exited_with(r.result, 0));
   CHECK_THAT(r.result.out.text, Contains("PASS  patterns  hostile_point"));
-  check_nothing_alive(s, r);
+  check_nothing_left(s, r);
 }
 
 TEST_CASE(
@@ -159,5 +159,5 @@ value = 1
                                          "`json` compares documents at most 512 levels deep"));
   CHECK_THAT(r.result.out.text, Contains("file nested.json at `/a` is [[[[[[") &&
                                     Contains("[... 600 bytes ...]]]]]") && Contains(", expected 1"));
-  check_nothing_alive(s, r);
+  check_nothing_left(s, r);
 }

@@ -124,7 +124,7 @@ class hostile_suite : public e2e_suite {
     args.insert(args.begin(), {report.string(), crashpoint_exe().string()});
     observed_run r;
     r.result = spawn(fixture("hostile_observer"), std::move(args), std::move(env), suite_dir());
-    std::istringstream in(read_text(report));
+    std::istringstream in(read_file(report));
     for (std::string line; std::getline(in, line);) {
       if (line.starts_with("maxrss_kb ")) r.maxrss_kb = std::stol(line.substr(10));
       if (line.starts_with("leaked")) r.leaked = pids_in(line.substr(6));
@@ -132,7 +132,7 @@ class hostile_suite : public e2e_suite {
     return r;
   }
 
-  std::vector<pid_t> recorded_pids() const { return pids_in(read_text(pid_file())); }
+  std::vector<pid_t> recorded_pids() const { return pids_in(read_file(pid_file())); }
 
   // The recorded pids that are still alive.
   std::vector<pid_t> recorded_alive() const {

@@ -32,7 +32,7 @@ crashpoint::harness::command_result init(const project& p, const std::string& ch
 }
 
 void replace_once(const fs::path& file, const std::string& from, const std::string& to) {
-  std::string text = read_text(file);
+  std::string text = read_file(file);
   const auto at = text.find(from);
   REQUIRE(at != std::string::npos);
   text.replace(at, from.size(), to);
@@ -50,7 +50,7 @@ TEST_CASE("init: writes a suite file and a scenario that validate as written") {
   CHECK_THAT(r.out.text, Contains("wrote suite/crashpoint.toml\nwrote suite/save_point.toml\n"));
   CHECK(r.err.text.empty());
   // The target, relative to the suite folder, so the suite can be committed.
-  CHECK_THAT(read_text(p.root() / "suite/crashpoint.toml"),
+  CHECK_THAT(read_file(p.root() / "suite/crashpoint.toml"),
              Contains("\ncommand = \"../build/checkpoint_actions\"\n"));
   const auto v = p.crashpoint({"validate", "suite"});
   INFO(shown(v));
@@ -99,7 +99,7 @@ TEST_CASE("init: an existing file is never overwritten, and then nothing is writ
   INFO(shown(r));
   CHECK(exited_with(r, 2));
   CHECK(r.err.text == "crashpoint: scenarios/crashpoint.toml already exists; init never overwrites a file\n");
-  CHECK(read_text(p.root() / "scenarios/crashpoint.toml") == "# mine\n");
+  CHECK(read_file(p.root() / "scenarios/crashpoint.toml") == "# mine\n");
   CHECK_FALSE(fs::exists(p.root() / "scenarios/cp.toml"));
 
   std::ofstream(p.root() / "scenarios/cp.toml") << "# also mine\n";
@@ -107,7 +107,7 @@ TEST_CASE("init: an existing file is never overwritten, and then nothing is writ
   CHECK(exited_with(both, 2));
   CHECK_THAT(both.err.text, Contains("scenarios/crashpoint.toml already exists"));
   CHECK_THAT(both.err.text, Contains("scenarios/cp.toml already exists"));
-  CHECK(read_text(p.root() / "scenarios/cp.toml") == "# also mine\n");
+  CHECK(read_file(p.root() / "scenarios/cp.toml") == "# also mine\n");
 }
 
 TEST_CASE("init: a folder it cannot create is exit 2 with the reason, and nothing is written") {
@@ -119,7 +119,7 @@ TEST_CASE("init: a folder it cannot create is exit 2 with the reason, and nothin
   CHECK(exited_with(r, 2));
   CHECK_THAT(r.err.text, Contains("crashpoint: cannot create the folder plain_file/scenarios: "));
   CHECK(r.out.text.empty());
-  CHECK(read_text(p.root() / "plain_file") == "not a folder\n");
+  CHECK(read_file(p.root() / "plain_file") == "not a folder\n");
 }
 
 TEST_CASE("init: a missing target is written all the same, with a note") {

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <thread>
 
+#include "files.hpp"
 #include "hostile_support.hpp"
 
 using namespace crashpoint::test;
@@ -47,12 +48,6 @@ command = ["{target}", "--family"]
   s.add("a_fails.toml", crash_at_point(R"(["/bin/true"])"));
   s.add("b_hangs.toml", crash_at_point(R"(["{target}"])", hang_in_recovery));
   s.add("c_never.toml", crash_at_point(R"(["{target}"])", hang_in_recovery));
-}
-
-std::vector<std::string> names_in(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  return out;
 }
 
 // The real crashpoint started with fork and execve, neither under the
@@ -115,7 +110,7 @@ class bare_harness {
     return r > 0 ? std::optional<int>(status) : std::nullopt;
   }
 
-  std::string output() const { return "--- stdout:\n" + read_text(out_) + "--- stderr:\n" + read_text(err_); }
+  std::string output() const { return "--- stdout:\n" + read_file(out_) + "--- stderr:\n" + read_file(err_); }
 
  private:
   fs::path out_, err_;

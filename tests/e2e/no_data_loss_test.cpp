@@ -28,15 +28,10 @@ std::map<std::string, std::string> tree_state(const fs::path& root) {
     } else if (fs::is_directory(st)) {
       out[rel] = "dir " + perms;
     } else {
-      out[rel] = "file " + perms + " " + read_text(e.path());
+      out[rel] = "file " + perms + " " + read_file(e.path());
     }
   }
   return out;
-}
-
-void write_file(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
 }
 
 // A suite over hostile_escape.sh, a fixture folder with links out of it, and
@@ -311,7 +306,7 @@ TEST_CASE("no data loss: a mount the harness may not detach is left in place wit
   });
   for (int run = 0; run < 2; ++run) {
     REQUIRE(ready.wait_for_numbers(1).size() == 1);
-    const std::string workdir = lines_of(read_text(m.s.area() / "workdir")).front();
+    const std::string workdir = lines_of(read_file(m.s.area() / "workdir")).front();
     CHECK(bind_mount(m.outside, fs::path(workdir) / "sub"));
     CHECK(::write(go_fd, "go\n", 3) == 3);
   }

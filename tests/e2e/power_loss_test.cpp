@@ -64,7 +64,7 @@ TEST_CASE(
   CHECK_THAT(power.out.text, Contains("lost: write(\"data\", 0..3) never fsynced"));
   CHECK_THAT(power.out.text,
              Contains("lost: rename(\"data.tmp\" -> \"data\") parent directory never fsynced"));
-  const auto doc = nlohmann::json::parse(read_text(report));
+  const auto doc = nlohmann::json::parse(read_file(report));
   std::size_t with_lost = 0;
   for (const auto& run : doc["runs"]) {
     CHECK(run["crash_state"] == "clean");
@@ -81,8 +81,8 @@ TEST_CASE("power loss: --keep keeps the workdir as the crash left it beside the 
   REQUIRE(exited_with(r, 1));
   const auto kept = s.kept_runs();
   REQUIRE(kept.size() == 1);
-  CHECK(read_text(kept[0] / "crashed" / "data") == "new");  // the process crash kept the rename
-  CHECK(read_text(kept[0] / "work" / "data") == "old");     // the power cut did not
+  CHECK(read_file(kept[0] / "crashed" / "data") == "new");  // the process crash kept the rename
+  CHECK(read_file(kept[0] / "work" / "data") == "old");     // the power cut did not
 }
 
 TEST_CASE("power loss: crash_states = \"all\" runs each in-order prefix as SCENARIO@POINT#K") {

@@ -66,6 +66,6 @@ TEST_CASE("recycled run folders: at -j 2, no run sees anything of the runs befor
   CHECK(exited_with(r, 0));
   CHECK(last_line(r.out.text) == std::to_string(runs) + " passed, 0 failed");
   CHECK(s.leftovers().empty());
-  CHECK(read_text(outside / "precious.txt") == "precious\n");
+  CHECK(read_file(outside / "precious.txt") == "precious\n");
   CHECK(fs::is_directory(outside / "sub"));
 }

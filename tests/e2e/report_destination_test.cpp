@@ -120,7 +120,7 @@ command = ["{target}", "set", "7"]
 )");
   s.add("fix/data/value", "5\n");
   fs::create_symlink(s.suite_dir() / "scen/ok.toml", area(s) / "link.toml");
-  const std::string ok_toml = read_text(s.suite_dir() / "scen/ok.toml");
+  const std::string ok_toml = read_file(s.suite_dir() / "scen/ok.toml");
 
   const auto refused = [&](std::vector<std::string> args, const std::string& error) {
     args.insert(args.begin(), {"run", "scen"});
@@ -140,15 +140,15 @@ command = ["{target}", "set", "7"]
   refused({"--json", "fix/report.json", "--target", "store"},
           "--json fix/report.json: that is inside the fixture fix");
 
-  CHECK(read_text(s.suite_dir() / "scen/ok.toml") == ok_toml);
-  CHECK(read_text(s.suite_dir() / "fix/data/value") == "5\n");
+  CHECK(read_file(s.suite_dir() / "scen/ok.toml") == ok_toml);
+  CHECK(read_file(s.suite_dir() / "fix/data/value") == "5\n");
   CHECK_FALSE(fs::exists(s.suite_dir() / "scen/new.json"));
   CHECK(s.leftovers().empty());  // nothing ran
   // The same suite writes its report beside the inputs without complaint.
   const auto r = s.crashpoint({"run", "scen", "--json", "report.json"});
   INFO(shown(r));
   CHECK(exited_with(r, 0));
-  CHECK(json::parse(read_text(s.suite_dir() / "report.json"))["summary"]["passed"] == 1);
+  CHECK(json::parse(read_file(s.suite_dir() / "report.json"))["summary"]["passed"] == 1);
 }
 
 TEST_CASE("report destinations: coverage --json follows the same rules") {
@@ -173,6 +173,6 @@ TEST_CASE("report destinations: coverage --json follows the same rules") {
   CHECK(exited_with(dash, 0));
   CHECK(json::parse(dash.out.text)["summary"]["covered"] == 1);  // stdout holds the report alone
   CHECK_THAT(dash.err.text, Contains("store_after_rename"));     // the table went to stderr
-  CHECK(read_text(s.suite_dir() / "src/store.cpp") ==
+  CHECK(read_file(s.suite_dir() / "src/store.cpp") ==
         "crashpoint::maybe_panic_at(\"store_after_rename\");\n");
 }

@@ -50,7 +50,7 @@ command = ["sh", "-c", '''printf 'esc\033[31m bell\007 bad\377 caf\303\251 lt< a
 )"}});
 }
 
-json read_json(const fs::path& file) { return json::parse(read_text(file)); }
+json read_json(const fs::path& file) { return json::parse(read_file(file)); }
 
 // A report file beside the suite folder: reports may not go inside a
 // scenario folder the session reads.
@@ -58,7 +58,7 @@ fs::path outside(const e2e_suite& s, const std::string& name) { return s.suite_d
 
 // The JUnit report in `file`, parsed; the test fails unless it is valid.
 xml_doc valid_junit(const fs::path& file) {
-  const std::string text = read_text(file);
+  const std::string text = read_file(file);
   INFO(text);
   xml_doc doc(text);
   CHECK(doc.schema_errors(junit_schema()) == "");
@@ -146,7 +146,7 @@ TEST_CASE("reports: --junit has a testsuite per scenario and a testcase per run,
   const auto r = s.run({"--junit", file.string()});
   INFO(shown(r));
   CHECK(exited_with(r, 1));
-  CHECK(read_text(file).rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 0) == 0);
+  CHECK(read_file(file).rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 0) == 0);
   const xml_doc doc = valid_junit(file);
   const xml_node root = doc.root();
   CHECK(root.name() == "testsuites");

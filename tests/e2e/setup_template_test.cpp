@@ -23,7 +23,7 @@ class counting_suite {
 
   const e2e_suite& suite() const { return suite_; }
   fs::path count_file() const { return dir_ / "count"; }
-  std::size_t setups() const { return lines_of(read_text(count_file())).size(); }
+  std::size_t setups() const { return lines_of(read_file(count_file())).size(); }
 
  private:
   temp_dir dir_;
@@ -146,7 +146,7 @@ test "$(stat -c %a locked)" = 500
   std::vector<std::string> outside_now;
   for (const auto& e : fs::directory_iterator(outside.path())) outside_now.push_back(e.path().filename());
   CHECK(outside_now == std::vector<std::string>{"sentinel"});
-  CHECK(read_text(outside / "sentinel") == "outside\n");
+  CHECK(read_file(outside / "sentinel") == "outside\n");
 }
 
 TEST_CASE("setup template: a run from a template still reports its setup steps") {
@@ -160,6 +160,6 @@ TEST_CASE("setup template: a run from a template still reports its setup steps")
   CHECK_THAT(r.out.text, Contains("echo setup >> \"$COUNT\"; echo hello from setup'   # setup: exit 0"));
   const std::string kept = value_after(r.out.text, "kept: ");
   REQUIRE_FALSE(kept.empty());
-  CHECK(read_text(fs::path(kept) / "logs/1-setup.out") == "hello from setup\n");
-  CHECK_THAT(read_text(fs::path(kept) / "state.json"), Contains("\"phase\": \"setup\""));
+  CHECK(read_file(fs::path(kept) / "logs/1-setup.out") == "hello from setup\n");
+  CHECK_THAT(read_file(fs::path(kept) / "state.json"), Contains("\"phase\": \"setup\""));
 }

@@ -131,7 +131,7 @@ TEST_CASE("shard: Bazel's TEST_SHARD_STATUS_FILE is touched when sharding by its
   SECTION("an existing status file is kept") {
     std::ofstream(status) << "x";
     CHECK(listed(s, {}, bazel) == shard(s, 2, 2));
-    CHECK(read_text(status) == "x");
+    CHECK(read_file(status) == "x");
   }
   SECTION("--shard wins, and then the status file is not touched") {
     CHECK(listed(s, {"--shard", "1/2"}, bazel) == shard(s, 1, 2));
@@ -158,7 +158,7 @@ TEST_CASE("shard: an empty shard passes with 0 passed, 0 failed") {
   CHECK(exited_with(r, 0));
   CHECK(r.out.text == "0 passed, 0 failed\n");
   CHECK(r.err.text.empty());
-  CHECK_THAT(read_text(json_file), Contains("\"planned\": 0"));
+  CHECK_THAT(read_file(json_file), Contains("\"planned\": 0"));
   const auto other = s.run({"--shard", std::to_string(3 - empty) + "/2"});
   CHECK(exited_with(other, 0));
   CHECK(last_line(other.out.text) == "1 passed, 0 failed");

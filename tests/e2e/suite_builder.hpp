@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "files.hpp"
 #include "spawn.hpp"
 
 namespace crashpoint::test {
@@ -170,11 +171,22 @@ inline std::string shown(const harness::command_result& r) {
   return r.status.describe() + "\n--- stdout:\n" + r.out.text + "--- stderr:\n" + r.err.text;
 }
 
-inline std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+// One scenario over the store that passes at store_after_tmp and fails at
+// store_after_rename (the new value survives there, but it asserts the old).
+// `get` recovers; without a [[recover]] step the harness would rerun `set 7`.
+inline e2e_suite one_pass_one_fail() {
+  return e2e_suite(store_suite(),
+                   {{"old_value.toml", R"(checkpoints = ["store_after_tmp", "store_after_rename"]
+[setup]
+steps = [["{target}", "init"], ["{target}", "set", "5"]]
+[crash]
+command = ["{target}", "set", "7"]
+[[recover]]
+command = ["{target}", "get"]
+[[assert]]
+file = "data/value"
+equals = "5\n"
+)"}});
 }
 
 }  // namespace crashpoint::test

@@ -35,7 +35,7 @@ equals = "7\n"
   // Killed before the rename: the old value is still there, so the assertion fails.
   CHECK_THAT(r.out.text, Contains("FAIL  save  sys:rename@1  rename(\"data/value.tmp\", \"data/value\")"));
   CHECK_THAT(r.out.text, Contains("assertion failed"));
-  const auto doc = nlohmann::json::parse(read_text(report));
+  const auto doc = nlohmann::json::parse(read_file(report));
   CHECK(doc["runs"][0]["call"] == "rename(\"data/value.tmp\", \"data/value\")");
   CHECK(doc["runs"][0]["id"] == "save@sys:rename@1");
 }

@@ -2,7 +2,7 @@
 // xml_doc.hpp: JUnit reports read back with libxml2, as CI servers read them,
 // and validated against Jenkins's schema (tests/data/junit-10.xsd).
 //
-//   const xml_doc doc(read_text(file));          // REQUIREs well-formed XML 1.0
+//   const xml_doc doc(read_file(file));          // REQUIREs well-formed XML 1.0
 //   CHECK(doc.schema_errors(junit_schema()).empty());
 //   const xml_node root = doc.root();
 //   CHECK(root.name() == "testsuites");

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <fstream>
 
+#include "files.hpp"
 #include "check/assertions.hpp"
 #include "check/file_pieces.hpp"
 #include "spawn.hpp"
@@ -19,16 +20,13 @@ using namespace crashpoint::harness;
 using Catch::Contains;
 using crashpoint::test::temp_dir;
 
+using crashpoint::test::write_file;
+
 namespace {
 
 const std::atomic<bool> not_stopped{false};
 
 check_budget plenty() { return check_budget(std::chrono::minutes(1), &not_stopped); }
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
 
 // A sparse file of `size` bytes.
 void sparse(const fs::path& p, off_t size) {
@@ -73,7 +71,7 @@ TEST_CASE("bounded checks: the stop flag ends a read and a walk at their next pi
   CHECK(pieces == 3);
 
   stop = false;
-  for (int i = 0; i < 10; ++i) write(dir / "tree" / std::to_string(i), "");
+  for (int i = 0; i < 10; ++i) write_file(dir / "tree" / std::to_string(i), "");
   std::size_t visited = 0;
   CHECK_THROWS_AS(walk_tree(dir / "tree", "tree", budget,
                             [&](const walk_entry&) {
@@ -100,7 +98,7 @@ TEST_CASE("bounded checks: contains streams the file and finds text across piece
   std::string text(file_piece_bytes - 2, 'a');
   text += "needle";  // across the first two 64 KiB pieces
   text += std::string(3 * file_piece_bytes, 'b');
-  write(dir / "f", text);
+  write_file(dir / "f", text);
   CHECK(check_file(contains_check("f", "needle"), {dir.path(), dir.path()}, plenty()).empty());
   CHECK(check_file(contains_check("f", std::string(file_piece_bytes + 10, 'b')), {dir.path(), dir.path()},
                    plenty())
@@ -119,7 +117,7 @@ TEST_CASE("bounded checks: a walk stops at its depth limit, and only below it") 
   std::size_t entries = 0;
   walk_tree(dir / "w", "w", plenty(), [&](const walk_entry&) { return ++entries > 0; });
   CHECK(entries == max_walk_depth + 1);
-  write(deep / "f", "");
+  write_file(deep / "f", "");
   CHECK_THROWS_WITH(walk_tree(dir / "w", "w", plenty(), [](const walk_entry&) { return true; }),
                     Contains("levels down and not empty: a walk goes at most 128 levels down"));
 }
@@ -127,7 +125,7 @@ TEST_CASE("bounded checks: a walk stops at its depth limit, and only below it") 
 TEST_CASE("bounded checks: a walk stops at its entry and path-name limits") {
   // The limits lowered: 100,000 real entries take a minute to remove on some disks.
   const temp_dir dir;
-  for (int i = 0; i < 6; ++i) write(dir / "many" / std::to_string(i), "");
+  for (int i = 0; i < 6; ++i) write_file(dir / "many" / std::to_string(i), "");
   const auto walk = [&](walk_limits limits) {
     walk_tree(
         dir / "many", "many", plenty(), [](const walk_entry&) { return true; }, limits);
@@ -151,8 +149,8 @@ TEST_CASE("bounded checks: a glob with many ** over a deep path costs no backtra
 
 TEST_CASE("bounded checks: unchanged compares snapshots, not copies, and names the first difference") {
   const temp_dir dir;
-  write(dir / "d" / "a", "one\n");
-  write(dir / "d" / "b", std::string(1000, 'x'));
+  write_file(dir / "d" / "a", "one\n");
+  write_file(dir / "d" / "b", std::string(1000, 'x'));
   unchanged_snapshots before;
   snapshot_path("d", dir.path(), plenty(), before);
   snapshot_path("gone", dir.path(), plenty(), before);
@@ -162,13 +160,13 @@ TEST_CASE("bounded checks: unchanged compares snapshots, not copies, and names t
   c.unchanged = true;
   const state_paths paths{dir.path(), dir.path(), &before};
   CHECK(check_file(c, paths, plenty()).empty());
-  write(dir / "d" / "b", std::string(999, 'x') + "y");
+  write_file(dir / "d" / "b", std::string(999, 'x') + "y");
   CHECK(check_file(c, paths, plenty()) ==
         std::vector<std::string>{"d/b changed: it was \"" + std::string(200, 'x') + "[... 600 bytes ...]" +
                                  std::string(200, 'x') + "\" and is \"" + std::string(200, 'x') +
                                  "[... 600 bytes ...]" + std::string(199, 'x') + "y\""});
   c.path = "gone";
-  write(dir / "gone", "");
+  write_file(dir / "gone", "");
   CHECK(check_file(c, paths, plenty()) ==
         std::vector<std::string>{"gone was absent before the crash and is present now"});
 }

@@ -5,22 +5,18 @@
 #include <crashpoint/harness.hpp>
 #include <fstream>
 
+#include "files.hpp"
 #include "spawn.hpp"
 
 using namespace crashpoint::test;
 
 namespace {
 
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p) << text;
-}
-
 // A suite over the checkpoint_actions fixture with one scenario, two runs.
 void write_suite(const temp_dir& dir) {
-  write(dir / "s/crashpoint.toml",
-        "[target]\ncommand = \"" + fixture("checkpoint_actions").string() + "\"\n");
-  write(dir / "s/basic.toml", R"(
+  write_file(dir / "s/crashpoint.toml",
+             "[target]\ncommand = \"" + fixture("checkpoint_actions").string() + "\"\n");
+  write_file(dir / "s/basic.toml", R"(
 checkpoints = ["a", "missing"]
 [crash]
 command = ["{target}", "panic", "a"]
@@ -74,8 +70,8 @@ TEST_CASE("a C++ assertion that throws fails with the exception's message") {
 
 TEST_CASE("suite_set::load throws load_error with every diagnostic") {
   temp_dir dir;
-  write(dir / "s/crashpoint.toml", "[target]\ncommand = \"x\"\n");
-  write(dir / "s/bad.toml", "checkpoints = 3\n[crash]\ncommand = [\"x\"]\n");
+  write_file(dir / "s/crashpoint.toml", "[target]\ncommand = \"x\"\n");
+  write_file(dir / "s/bad.toml", "checkpoints = 3\n[crash]\ncommand = [\"x\"]\n");
   try {
     (void)crashpoint::suite_set::load({dir / "s"});
     FAIL("load did not throw");
@@ -93,8 +89,9 @@ TEST_CASE("executing an unknown run id throws invalid_argument") {
 
 TEST_CASE("suite_set with settings lists and executes the crash points of \"auto\" scenarios") {
   temp_dir dir;
-  write(dir / "s/crashpoint.toml", "[target]\ncommand = \"" + fixture("explore_store").string() + "\"\n");
-  write(dir / "s/put.toml", R"(checkpoints = "auto"
+  write_file(dir / "s/crashpoint.toml",
+             "[target]\ncommand = \"" + fixture("explore_store").string() + "\"\n");
+  write_file(dir / "s/put.toml", R"(checkpoints = "auto"
 [setup]
 steps = [["{target}", "put", "z=0"]]
 [crash]
@@ -119,7 +116,8 @@ stdout_equals = "a=1\nb=2\nz=0\n"
 
 TEST_CASE("suite_set::execute_all executes listed runs and the crash points of \"auto\" scenarios") {
   temp_dir dir;
-  write(dir / "s/crashpoint.toml", "[target]\ncommand = \"" + fixture("explore_store").string() + "\"\n");
+  write_file(dir / "s/crashpoint.toml",
+             "[target]\ncommand = \"" + fixture("explore_store").string() + "\"\n");
   const std::string body = R"(
 [setup]
 steps = [["{target}", "put", "z=0"]]
@@ -129,8 +127,8 @@ command = ["{target}", "put", "a=1", "b=2"]
 command = ["{target}", "show"]
 stdout_equals = "a=1\nb=2\nz=0\n"
 )";
-  write(dir / "s/put.toml", "checkpoints = \"auto\"\n" + body);
-  write(dir / "s/put_listed.toml", "checkpoints = [\"put_journaled\"]\n" + body);
+  write_file(dir / "s/put.toml", "checkpoints = \"auto\"\n" + body);
+  write_file(dir / "s/put_listed.toml", "checkpoints = [\"put_journaled\"]\n" + body);
   const auto suites = crashpoint::suite_set::load({dir / "s"});
   crashpoint::run_settings settings;
   settings.jobs = GENERATE(1u, 2u);
@@ -148,13 +146,13 @@ stdout_equals = "a=1\nb=2\nz=0\n"
 
 TEST_CASE("suite_set::execute_all reports a failed discovery in place of its crash points") {
   temp_dir dir;
-  write(dir / "s/crashpoint.toml",
-        "[target]\ncommand = \"" + fixture("checkpoint_actions").string() + "\"\n");
-  write(dir / "s/broken.toml", R"(checkpoints = "auto"
+  write_file(dir / "s/crashpoint.toml",
+             "[target]\ncommand = \"" + fixture("checkpoint_actions").string() + "\"\n");
+  write_file(dir / "s/broken.toml", R"(checkpoints = "auto"
 [crash]
 command = ["/bin/sh", "-c", "exit 3"]
 )");
-  write(dir / "s/basic.toml", R"(
+  write_file(dir / "s/basic.toml", R"(
 checkpoints = ["a"]
 [crash]
 command = ["{target}", "panic", "a"]

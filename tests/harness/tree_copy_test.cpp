@@ -14,8 +14,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "files.hpp"
 #include "spawn.hpp"
 #include "workdir/workdir.hpp"
+
+using crashpoint::test::read_file;
+using crashpoint::test::write_file;
 
 namespace {
 
@@ -23,18 +27,6 @@ using crashpoint::harness::run_dirs;
 using crashpoint::harness::temp_root;
 using crashpoint::test::temp_dir;
 namespace fs = std::filesystem;
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct stat stat_of(const fs::path& p) {
   struct stat st {};
@@ -59,8 +51,8 @@ struct two_runs {
 TEST_CASE("tree copy: content, links, hard links, holes, FIFOs, modes and times") {
   two_runs t;
   const temp_dir outside;
-  write(outside / "secret", "outside\n");
-  write(t.from.work / "d/e/f", "hello\n");
+  write_file(outside / "secret", "outside\n");
+  write_file(t.from.work / "d/e/f", "hello\n");
   fs::create_symlink("e/f", t.from.work / "d/rel");
   fs::create_directory_symlink(outside.path(), t.from.work / "out");
   fs::create_hard_link(t.from.work / "d/e/f", t.from.work / "hard");
@@ -78,7 +70,7 @@ TEST_CASE("tree copy: content, links, hard links, holes, FIFOs, modes and times"
   std::string error;
   REQUIRE(t.root.copy_folder(t.from.work, t.to.work, error));
   CHECK(error.empty());
-  CHECK(read(t.to.work / "d/e/f") == "hello\n");
+  CHECK(read_file(t.to.work / "d/e/f") == "hello\n");
   CHECK(fs::read_symlink(t.to.work / "d/rel") == "e/f");
   CHECK(fs::read_symlink(t.to.work / "out") == outside.path());  // a link, not the folder
   CHECK(stat_of(t.to.work / "hard").st_ino == stat_of(t.to.work / "d/e/f").st_ino);
@@ -92,7 +84,7 @@ TEST_CASE("tree copy: content, links, hard links, holes, FIFOs, modes and times"
   CHECK(stat_of(t.to.work / "d/e/f").st_mtim.tv_sec == 978'307'200);
   // The source is only read: its modes are as they were.
   CHECK((stat_of(t.from.work / "d/e").st_mode & 07777) == 0500);
-  CHECK(read(outside / "secret") == "outside\n");
+  CHECK(read_file(outside / "secret") == "outside\n");
 }
 
 TEST_CASE("tree copy: a socket, or a tree deeper than 64 levels, is refused") {
@@ -125,7 +117,7 @@ TEST_CASE("tree copy: a socket, or a tree deeper than 64 levels, is refused") {
 TEST_CASE("tree copy: only inside the root, never through a link") {
   two_runs t;
   const temp_dir outside;
-  write(outside / "secret", "outside\n");
+  write_file(outside / "secret", "outside\n");
   std::string error;
   CHECK_FALSE(t.root.copy_folder(outside.path(), t.to.work, error));
   CHECK_FALSE(t.root.copy_folder(t.from.work, outside.path(), error));
@@ -138,7 +130,7 @@ TEST_CASE("tree copy: only inside the root, never through a link") {
   t.root.remove(t.to.work);
   fs::create_directory_symlink(outside.path(), t.to.work);
   fs::create_directory(t.from.home);
-  write(t.from.home / "planted", "x");
+  write_file(t.from.home / "planted", "x");
   CHECK_FALSE(t.root.copy_folder(t.from.home, t.to.work, error));
   CHECK(!fs::exists(outside / "planted"));
 }

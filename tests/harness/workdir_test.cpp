@@ -14,28 +14,21 @@
 #include <fstream>
 #include <sstream>
 
+#include "files.hpp"
 #include "mounts.hpp"
 #include "process/orphan_reaper.hpp"
 #include "spawn.hpp"
 #include "workdir/workdir.hpp"
+
+using crashpoint::test::names_in;
+using crashpoint::test::read_file;
+using crashpoint::test::write_file;
 
 namespace {
 
 using crashpoint::harness::temp_root;
 using crashpoint::test::temp_dir;
 namespace fs = std::filesystem;
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 fs::perms perms_of(const fs::path& p) { return fs::symlink_status(p).permissions(); }
 
@@ -67,13 +60,14 @@ struct outside_folder {
   fs::path path = dir / "outside";
   fs::perms mode;
   outside_folder() {
-    write(path / "precious.txt", "precious\n");
-    write(path / "sub" / "deep.txt", "deep\n");
+    write_file(path / "precious.txt", "precious\n");
+    write_file(path / "sub" / "deep.txt", "deep\n");
     mode = perms_of(path);
   }
   bool intact() const {
-    return read(path / "precious.txt") == "precious\n" && read(path / "sub" / "deep.txt") == "deep\n" &&
-           perms_of(path) == mode && fs::is_directory(path / "sub");
+    return read_file(path / "precious.txt") == "precious\n" &&
+           read_file(path / "sub" / "deep.txt") == "deep\n" && perms_of(path) == mode &&
+           fs::is_directory(path / "sub");
   }
 };
 
@@ -143,15 +137,15 @@ TEST_CASE("workdir: remove clears what a target left: mode-000 folders, read-onl
   const scoped_tmpdir tmp(area.path());
   const temp_root root;
   const auto run = root.make_run_dirs(0, "mess");
-  write(run.work / "a" / "b" / "c" / "f", "x");
-  write(run.work / "ro" / "g", "y");
+  write_file(run.work / "a" / "b" / "c" / "f", "x");
+  write_file(run.work / "ro" / "g", "y");
   fs::permissions(run.work / "ro" / "g", fs::perms::owner_read);
   fs::permissions(run.work / "ro", fs::perms::owner_read | fs::perms::owner_exec);
   for (const char* d : {"a/b/c", "a/b", "a"}) fs::permissions(run.work / d, fs::perms::none);
   fs::path deep = run.work / "deep";
   for (int i = 0; i < 300; ++i) deep /= "d";
   fs::create_directories(deep);
-  write(deep / "bottom", "z");
+  write_file(deep / "bottom", "z");
   fs::permissions(run.work, fs::perms::none);
   fs::permissions(run.dir, fs::perms::owner_read);
 
@@ -190,20 +184,20 @@ TEST_CASE("workdir: write_file writes only inside the root, as a new file") {
   const auto run = root.make_run_dirs(0, "writes");
 
   CHECK(root.write_file(run.logs / "1-crash.out", "out\n"));
-  CHECK(read(run.logs / "1-crash.out") == "out\n");
+  CHECK(read_file(run.logs / "1-crash.out") == "out\n");
   CHECK(root.write_file(run.logs / "1-crash.out", "again\n"));
-  CHECK(read(run.logs / "1-crash.out") == "again\n");
+  CHECK(read_file(run.logs / "1-crash.out") == "again\n");
 
   SECTION("a link in place of the file is replaced, not written through") {
     fs::create_symlink(outside.path / "precious.txt", run.state);
     CHECK(root.write_file(run.state, "{}"));
     CHECK_FALSE(fs::is_symlink(run.state));
-    CHECK(read(run.state) == "{}");
+    CHECK(read_file(run.state) == "{}");
   }
   SECTION("a hard link to a file outside is replaced, not written through") {
     fs::create_hard_link(outside.path / "precious.txt", run.logs / "2-recover.out");
     CHECK(root.write_file(run.logs / "2-recover.out", "recover\n"));
-    CHECK(read(run.logs / "2-recover.out") == "recover\n");
+    CHECK(read_file(run.logs / "2-recover.out") == "recover\n");
   }
   SECTION("a link in place of a folder on the way is refused") {
     fs::remove_all(run.logs);
@@ -227,13 +221,6 @@ using crashpoint::harness::run_dirs;
 // The modes of a run's five folders.
 std::vector<fs::perms> modes_of(const run_dirs& d) {
   return {perms_of(d.dir), perms_of(d.work), perms_of(d.home), perms_of(d.tmp), perms_of(d.logs)};
-}
-
-std::vector<std::string> names_in(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 // A descriptor that keeps a folder's inode alive, so that no folder made
@@ -267,18 +254,18 @@ void check_like_new(const run_dirs& d, const std::vector<fs::perms>& fresh_modes
 // A target's mess: files and folders everywhere, links out of the root, a
 // mode-000 folder, and its run's folders chmodded.
 void leave_a_mess(const run_dirs& d, const fs::path& outside) {
-  write(d.work / "a" / "b" / "file", "x");
-  write(d.work / "locked" / "file", "x");
+  write_file(d.work / "a" / "b" / "file", "x");
+  write_file(d.work / "locked" / "file", "x");
   fs::create_directory_symlink(outside, d.work / "out");
   fs::create_symlink(outside / "precious.txt", d.work / "precious");
-  write(d.home / ".config" / "tool", "h");
-  write(d.tmp / "scratch", "t");
+  write_file(d.home / ".config" / "tool", "h");
+  write_file(d.tmp / "scratch", "t");
   fs::create_directory_symlink(outside, d.tmp / "out");
-  write(d.logs / "1-crash.out", "out");
-  write(d.state, "{}");
-  write(d.trace, "trace");
-  write(d.dir / "before" / "data", "before");
-  write(d.dir / "written-by-target" / "f", "f");
+  write_file(d.logs / "1-crash.out", "out");
+  write_file(d.state, "{}");
+  write_file(d.trace, "trace");
+  write_file(d.dir / "before" / "data", "before");
+  write_file(d.dir / "written-by-target" / "f", "f");
   fs::permissions(d.work / "locked", fs::perms::none);
   fs::permissions(d.work, fs::perms::none);
   fs::permissions(d.home, fs::perms::owner_read);
@@ -342,7 +329,7 @@ TEST_CASE_METHOD(recycling_root,
   }
   SECTION("logs/ is a file") {
     fs::remove_all(first.logs);
-    write(first.logs, "not a folder");
+    write_file(first.logs, "not a folder");
   }
   SECTION("the run folder itself is a link out of the root") {
     fs::remove_all(first.dir);
@@ -405,7 +392,7 @@ TEST_CASE_METHOD(
     ::_exit(0);
   }
 
-  write(first.work / "data", "the run's data");
+  write_file(first.work / "data", "the run's data");
   CHECK(root.recycle(first.dir));
   CHECK(::faccessat(daemon_cwd, "data", F_OK, 0) != 0);  // emptied at once all the same
   const auto second = root.make_run_dirs(1, "second");
@@ -438,7 +425,7 @@ TEST_CASE_METHOD(
   const crashpoint::test::mount_guard guard(area.path());
   const auto first = root.make_run_dirs(0, "first");
   const held_dir first_dir(first.dir);
-  write(first.work / "data", "the run's data");
+  write_file(first.work / "data", "the run's data");
 
   SECTION("a folder mounted on a folder in the workdir") {
     fs::create_directory(first.work / "sub");
@@ -449,7 +436,7 @@ TEST_CASE_METHOD(
     REQUIRE(bind_mount(outside.path / "sub", first.work));
   }
   SECTION("a file mounted on a file") {
-    write(first.tmp / "f", "");
+    write_file(first.tmp / "f", "");
     REQUIRE(bind_mount(outside.path / "precious.txt", first.tmp / "f"));
   }
   SECTION("deep in the tree, below 70 folders") {

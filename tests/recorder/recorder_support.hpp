@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "files.hpp"
 #include "recorder/io_op.hpp"
 #include "recorder/log_reader.hpp"
 #include "recorder/result_file.hpp"
@@ -30,13 +31,6 @@ namespace rec = crashpoint::recorder;
 inline fs::path record_exe() { return CRASHPOINT_RECORD_EXE; }
 inline std::string fixture_path(const std::string& name) {
   return (fs::path(CRASHPOINT_RECORDER_FIXTURE_DIR) / name).string();
-}
-
-inline std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 struct recording {
