@@ -20,6 +20,7 @@ namespace {
 
 constexpr unsigned pidfd_thread = O_EXCL;       // PIDFD_THREAD (Linux 6.9), absent from older headers
 constexpr std::size_t max_cached_pidfds = 256;  // far below the default 1024 descriptors
+constexpr std::size_t max_cached_paths = 4096;
 
 // "pos:\t123\nflags:\t0100001\n..." -> the number after `key`.
 std::optional<std::uint64_t> fdinfo_field(std::string_view text, std::string_view key, int base) {
@@ -65,6 +66,20 @@ int fd_prober::pidfd_for(pid_t tid, pid_t tgid) {
   return pidfd;
 }
 
+std::string fd_prober::path_of(int our_fd, dev_t dev, ino_t ino) {
+  const file_key key{dev, ino};
+  if (const auto it = paths_.find(key); it != paths_.end()) {
+    // Renamed, deleted, or its inode now another file's: ask the kernel again.
+    struct stat st {};
+    if (::lstat(it->second.c_str(), &st) == 0 && st.st_dev == dev && st.st_ino == ino) return it->second;
+    paths_.erase(it);
+  }
+  std::string path = read_link(fmt::format("/proc/self/fd/{}", our_fd)).value_or("");
+  if (paths_.size() >= max_cached_paths) paths_.clear();
+  paths_.emplace(key, path);
+  return path;
+}
+
 std::optional<fd_facts> fd_prober::facts(pid_t tid, pid_t tgid, int fd, bool want_pos) {
   if (fd < 0) return std::nullopt;
   const int pidfd = getfd_works_ ? pidfd_for(tid, tgid) : -1;
@@ -91,7 +106,7 @@ std::optional<fd_facts> fd_prober::facts(pid_t tid, pid_t tgid, int fd, bool wan
         const off_t pos = ::lseek(ours, 0, SEEK_CUR);
         if (pos >= 0) f.pos = static_cast<std::uint64_t>(pos);
       }
-      f.path = read_link(fmt::format("/proc/self/fd/{}", ours)).value_or("");
+      f.path = path_of(ours, st.st_dev, st.st_ino);
     }
   }
   ::close(ours);

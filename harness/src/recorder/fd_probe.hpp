@@ -9,11 +9,13 @@
 // thread is stopped, and the duplicate is closed before it runs again, so
 // locks and close semantics are untouched), then fstat, lseek(SEEK_CUR) and
 // F_GETFL on it: a few cheap system calls instead of parsing /proc text. The
-// path is asked of the kernel (readlink of /proc/self/fd/N) on every call and
-// never cached: a cache keyed by (st_dev, st_ino) goes stale when a file is
-// deleted and a new one reuses its inode (ext4 does so at once), and a write
-// into the workdir would then be taken for one outside it, unrecorded. The
-// readlink costs about a microsecond against the stop's 25 (performance.md).
+// path is asked of the kernel (readlink of /proc/self/fd/N) once per file and
+// remembered by (st_dev, st_ino), but trusted again only while lstat of it
+// still finds that inode: ext4 gives a deleted file's inode to the next file
+// made, and a path remembered blindly would take a write into the workdir for
+// one to the deleted file outside it, and leave it out of the log. Measured
+// on a 2-CPU VM, whole process, 100,000 logged writes: the lstat adds about
+// 3 µs to a modelled call's 53, a readlink at every call 12.
 // Where pidfd_getfd cannot be used (kernels
 // before 5.6, a thread with its own descriptor table on kernels before 6.9),
 // /proc/TID/fd and /proc/TID/fdinfo are read instead.
@@ -61,8 +63,21 @@ class fd_prober {
  private:
   int pidfd_for(pid_t tid, pid_t tgid);
   std::optional<fd_facts> facts_from_proc(pid_t tid, int fd, bool want_pos);
+  std::string path_of(int our_fd, dev_t dev, ino_t ino);
+
+  struct file_key {
+    dev_t dev;
+    ino_t ino;
+    bool operator==(const file_key&) const = default;
+  };
+  struct file_key_hash {
+    std::size_t operator()(const file_key& k) const noexcept {
+      return std::hash<std::uint64_t>{}(k.ino * 31 + k.dev);
+    }
+  };
 
   std::unordered_map<pid_t, int> pidfds_;
+  std::unordered_map<file_key, std::string, file_key_hash> paths_;
   bool thread_pidfds_ = true;  // pidfd_open(PIDFD_THREAD) works here
   bool getfd_works_ = true;    // pidfd_getfd exists here
 };
