@@ -40,6 +40,20 @@ void add_four_ways(e2e_suite& s, const std::string& model) {
   s.add("durable.toml", completed_save("durable", "sys:fsync@2+", model));
 }
 
+// A rename save of "new" over a durable "old", killed right after the rename,
+// each in-order crash state a run; `recover` is the [[recover]] table's body.
+std::string rename_in_every_state(const std::string& recover) {
+  return R"(checkpoints = ["sys:rename@1+"]
+[setup]
+steps = [["{target}", "durable", "data", "old"]]
+[crash]
+command = ["{target}", "rename", "data", "new"]
+model = "power-loss"
+crash_states = "all"
+[[recover]]
+)" + recover;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -87,16 +101,9 @@ TEST_CASE("power loss: --keep keeps the workdir as the crash left it beside the 
 
 TEST_CASE("power loss: crash_states = \"all\" runs each in-order prefix as SCENARIO@POINT#K") {
   e2e_suite s(suite_toml(recorder_fixture("rec_save_ways")));
-  s.add("rename.toml", R"(checkpoints = ["sys:rename@1+"]
-[setup]
-steps = [["{target}", "durable", "data", "old"]]
-[crash]
-command = ["{target}", "rename", "data", "new"]
-model = "power-loss"
-crash_states = "all"
-[[recover]]
-command = ["sh", "-c", "c=$(cat data); test \"$c\" = old || test \"$c\" = new"]
-)");
+  s.add("rename.toml", rename_in_every_state(
+                           R"(command = ["sh", "-c", "c=$(cat data); test \"$c\" = old || test \"$c\" = new"]
+)"));
   const auto r = s.run();
   INFO(shown(r));
   CHECK(exited_with(r, 0));
@@ -160,17 +167,9 @@ crash_states = "all"
 
 TEST_CASE("power loss: a failed state run's rerun command reruns its point with every state") {
   e2e_suite s(suite_toml(recorder_fixture("rec_save_ways")));
-  s.add("rename.toml", R"(checkpoints = ["sys:rename@1+"]
-[setup]
-steps = [["{target}", "durable", "data", "old"]]
-[crash]
-command = ["{target}", "rename", "data", "new"]
-model = "power-loss"
-crash_states = "all"
-[[recover]]
-command = ["cat", "data"]
+  s.add("rename.toml", rename_in_every_state(R"(command = ["cat", "data"]
 stdout_equals = "new"
-)");
+)"));
   const auto r = s.run();
   INFO(shown(r));
   CHECK(exited_with(r, 1));

@@ -171,12 +171,12 @@ inline std::string shown(const harness::command_result& r) {
   return r.status.describe() + "\n--- stdout:\n" + r.out.text + "--- stderr:\n" + r.err.text;
 }
 
-// One scenario over the store that passes at store_after_tmp and fails at
-// store_after_rename (the new value survives there, but it asserts the old).
+// A scenario over the store that asserts the old value 5 survives `set 7`
+// crashed at each of `checkpoints` (a TOML array's items). It does at
+// store_after_tmp (pass), not at store_after_rename (an assertion fails).
 // `get` recovers; without a [[recover]] step the harness would rerun `set 7`.
-inline e2e_suite one_pass_one_fail() {
-  return e2e_suite(store_suite(),
-                   {{"old_value.toml", R"(checkpoints = ["store_after_tmp", "store_after_rename"]
+inline std::string old_value_scenario(const std::string& checkpoints) {
+  return "checkpoints = [" + checkpoints + R"(]
 [setup]
 steps = [["{target}", "init"], ["{target}", "set", "5"]]
 [crash]
@@ -186,7 +186,13 @@ command = ["{target}", "get"]
 [[assert]]
 file = "data/value"
 equals = "5\n"
-)"}});
+)";
+}
+
+// One scenario: passes at store_after_tmp, fails at store_after_rename.
+inline e2e_suite one_pass_one_fail() {
+  return e2e_suite(store_suite(),
+                   {{"old_value.toml", old_value_scenario(R"("store_after_tmp", "store_after_rename")")}});
 }
 
 }  // namespace crashpoint::test
